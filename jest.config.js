@@ -4,8 +4,10 @@ module.exports = {
     roots: ["<rootDir>/test"],
     testMatch: ["**/*.test.ts"],
     transform: {
-        "^.+\\.ts$": ["ts-jest", { isolatedModules: true, diagnostics: false }],
+        "^.+\\.ts$": ["ts-jest", { diagnostics: false }],
     },
     testTimeout: 120000,
+    // Programs outside the project (the handed cases) resolve the SDK and providers from here.
+    modulePaths: ["<rootDir>/node_modules"],
     modulePathIgnorePatterns: ["<rootDir>/bin/", "<rootDir>/policies/bin/"],
 };

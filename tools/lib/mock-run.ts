@@ -1,0 +1,219 @@
+import * as path from "path";
+import type * as pulumi from "@pulumi/pulumi";
+import { platformMocks } from "./mocks";
+
+/** One resource as the program registered it with the (mock) resource monitor. */
+export interface RegisteredResource {
+    urn: string;
+    type: string;
+    name: string;
+    /** False for component resources. */
+    custom: boolean;
+    /** URN of the parent; absent for resources at the top of the program. */
+    parent?: string;
+    /** The provider reference (`urn::id`) the resource is bound to, when one was given. */
+    provider?: string;
+    /** Inputs in wire form: secrets are `{ 4dabf18193072939515e22adb298388d: <secret sig>, value }`. */
+    inputs: Record<string, unknown>;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    /** The id the mocks gave the resource. */
+    id?: string;
+}
+
+/** A message the program logged through `pulumi.log`. */
+export interface ProgramLog {
+    severity: "info" | "warning" | "error";
+    message: string;
+}
+
+export interface MockRunOptions {
+    /** The program: a Pulumi project directory or a TypeScript/JavaScript entry file. */
+    program: string;
+    project: string;
+    stack: string;
+    /** Fully qualified config (`flex4apps:domain` → value), objects as JSON text. */
+    config: Record<string, string>;
+    secretKeys?: string[];
+    /** Run as `pulumi preview` does (default) or as `pulumi up`. */
+    preview?: boolean;
+}
+
+export interface MockRunResult {
+    resources: RegisteredResource[];
+    /** What the program's entry module exports, with every Output resolved. */
+    exports: Record<string, ResolvedExport>;
+    logs: ProgramLog[];
+    /** The first error the program failed with, if it failed. */
+    error?: Error;
+}
+
+export interface ResolvedExport {
+    value: unknown;
+    secret: boolean;
+}
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** True for a value in wire form that is marked secret. */
+export function isSecretValue(value: unknown): boolean {
+    return (
+        typeof value === "object" &&
+        value !== null &&
+        (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG
+    );
+}
+
+/** The plain value of a wire-form value: secret markers removed, at every depth. */
+export function plain(value: unknown): unknown {
+    if (isSecretValue(value)) {
+        return plain((value as { value: unknown }).value);
+    }
+    if (Array.isArray(value)) {
+        return value.map(plain);
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plain(v)]));
+    }
+    return value;
+}
+
+async function resolveExport(value: unknown, sdk: typeof pulumi): Promise<ResolvedExport> {
+    if (sdk.Output.isInstance(value)) {
+        const output = value as unknown as {
+            promise(): Promise<unknown>;
+            isSecret: Promise<boolean>;
+        };
+        return { value: await output.promise(), secret: await output.isSecret };
+    }
+    return { value, secret: false };
+}
+
+const LOG_PREFIX = /^(info|warning|error): \[runtime\] /;
+
+/**
+ * Without an engine, `pulumi.log` writes to the console with a `severity: [runtime]` prefix;
+ * collects those lines for the length of the run and lets everything else through.
+ */
+function captureLogs(logs: ProgramLog[]): () => void {
+    const original = { log: console.log, warn: console.warn, error: console.error };
+    const capture =
+        (fallback: (...args: unknown[]) => void) =>
+        (...args: unknown[]) => {
+            const text = args.map(String).join(" ");
+            const match = LOG_PREFIX.exec(text);
+            if (match) {
+                logs.push({
+                    severity: match[1] as ProgramLog["severity"],
+                    message: text.slice(match[0].length),
+                });
+                return;
+            }
+            fallback(...args);
+        };
+    console.log = capture(original.log);
+    console.warn = capture(original.warn);
+    console.error = capture(original.error);
+    return () => Object.assign(console, original);
+}
+
+/**
+ * Runs a Pulumi program in this process against the SDK's mock monitor, with the given stack
+ * config, and records every resource it registers exactly as the monitor received it.
+ *
+ * The SDK keeps its state on the global object, so that state is dropped first: a process (or
+ * a jest test file) can run several programs one after the other. Callers that load modules
+ * through a registry (jest) must reset it between runs so the program gets a fresh SDK too.
+ */
+export async function runProgramUnderMocks(options: MockRunOptions): Promise<MockRunResult> {
+    delete (global as { globalStore?: unknown }).globalStore;
+    // Loaded here, not at the top, so that each run gets the SDK copy the program will load.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const sdk: typeof pulumi = require("@pulumi/pulumi");
+    const runtime = sdk.runtime as typeof sdk.runtime & {
+        getMonitor(): { registerResource: (req: RegisterRequest, cb: unknown) => unknown };
+        waitForRPCs(): Promise<void>;
+    };
+
+    runtime.setAllConfig(options.config, options.secretKeys ?? []);
+    await runtime.setMocks(platformMocks, options.project, options.stack, options.preview ?? true);
+
+    const resources: RegisteredResource[] = [];
+    const monitor = runtime.getMonitor();
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
+        const index = resources.length;
+        resources.push(describeRequest(req));
+        return register(req, (err: unknown, response: { getUrn(): string; getId(): string }) => {
+            if (!err && response) {
+                resources[index].urn = response.getUrn();
+                resources[index].id = response.getId() || undefined;
+            }
+            (callback as (e: unknown, r: unknown) => void)(err, response);
+        });
+    };
+
+    const logs: ProgramLog[] = [];
+    const restoreConsole = captureLogs(logs);
+    const failures: Error[] = [];
+    const onRejection = (reason: unknown) => {
+        failures.push(reason instanceof Error ? reason : new Error(String(reason)));
+    };
+    process.on("unhandledRejection", onRejection);
+
+    let moduleExports: Record<string, unknown> = {};
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const loaded = require(path.resolve(options.program));
+        moduleExports = (typeof loaded === "function" ? await loaded() : loaded) ?? {};
+        await runtime.waitForRPCs();
+    } catch (err) {
+        failures.push(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+        // Let rejections already queued for this run arrive before the handler goes.
+        await new Promise((resolve) => setImmediate(resolve));
+        process.off("unhandledRejection", onRejection);
+        restoreConsole();
+    }
+
+    const exports: Record<string, ResolvedExport> = {};
+    if (failures.length === 0) {
+        for (const [key, value] of Object.entries(moduleExports)) {
+            exports[key] = await resolveExport(value, sdk);
+        }
+    }
+    return { resources, exports, logs, error: failures[0] };
+}
+
+/** The parts of the SDK's RegisterResourceRequest that are read here. */
+interface RegisterRequest {
+    getType(): string;
+    getName(): string;
+    getCustom(): boolean;
+    getParent(): string;
+    getProvider(): string;
+    getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+    getDependenciesList(): string[];
+    getPropertydependenciesMap(): {
+        forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void;
+    };
+}
+
+function describeRequest(req: RegisterRequest): RegisteredResource {
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((value, key) => {
+        propertyDependencies[key] = value.getUrnsList();
+    });
+    return {
+        urn: "",
+        type: req.getType(),
+        name: req.getName(),
+        custom: req.getCustom(),
+        parent: req.getParent() || undefined,
+        provider: req.getProvider() || undefined,
+        inputs: req.getObject()?.toJavaScript() ?? {},
+        dependencies: req.getDependenciesList(),
+        propertyDependencies,
+    };
+}
