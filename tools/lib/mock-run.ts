@@ -19,6 +19,21 @@ export interface RegisteredResource {
     propertyDependencies: Record<string, string[]>;
     /** The id the mocks gave the resource. */
     id?: string;
+    /** The provider plugin version the SDK asked for, when it named one. */
+    version?: string;
+    /** The resource options the engine hands on to policy packs. */
+    options?: RegisteredOptions;
+}
+
+/** Resource options as the monitor received them (custom timeouts as the SDK's duration text). */
+export interface RegisteredOptions {
+    protect: boolean;
+    ignoreChanges: string[];
+    deleteBeforeReplace?: boolean;
+    additionalSecretOutputs: string[];
+    /** Alias URNs, given as URNs or resolved by the SDK from alias specs. */
+    aliases: string[];
+    customTimeouts: { create: string; update: string; delete: string };
 }
 
 /** A message the program logged through `pulumi.log`. */
@@ -131,7 +146,9 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
     // Loaded here, not at the top, so that each run gets the SDK copy the program will load.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const sdk: typeof pulumi = require("@pulumi/pulumi");
-    const runtime = sdk.runtime as typeof sdk.runtime & {
+    const runtime = sdk.runtime;
+    // The SDK's own functions for the mock monitor and its RPC queue, not declared publicly.
+    const internals = runtime as unknown as {
         getMonitor(): { registerResource: (req: RegisterRequest, cb: unknown) => unknown };
         waitForRPCs(): Promise<void>;
     };
@@ -140,7 +157,7 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
     await runtime.setMocks(platformMocks, options.project, options.stack, options.preview ?? true);
 
     const resources: RegisteredResource[] = [];
-    const monitor = runtime.getMonitor();
+    const monitor = internals.getMonitor();
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
         const index = resources.length;
@@ -167,7 +184,7 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const loaded = require(path.resolve(options.program));
         moduleExports = (typeof loaded === "function" ? await loaded() : loaded) ?? {};
-        await runtime.waitForRPCs();
+        await internals.waitForRPCs();
     } catch (err) {
         failures.push(err instanceof Error ? err : new Error(String(err)));
     } finally {
@@ -195,6 +212,15 @@ interface RegisterRequest {
     getProvider(): string;
     getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
     getDependenciesList(): string[];
+    getVersion(): string;
+    getProtect(): boolean | undefined;
+    getIgnorechangesList(): string[];
+    getDeletebeforereplace(): boolean;
+    getDeletebeforereplacedefined(): boolean;
+    getAdditionalsecretoutputsList(): string[];
+    getAliasurnsList(): string[];
+    getAliasesList(): { getUrn(): string }[];
+    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
     getPropertydependenciesMap(): {
         forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void;
     };
@@ -215,5 +241,29 @@ function describeRequest(req: RegisterRequest): RegisteredResource {
         inputs: req.getObject()?.toJavaScript() ?? {},
         dependencies: req.getDependenciesList(),
         propertyDependencies,
+        version: req.getVersion() || undefined,
+        options: describeOptions(req),
+    };
+}
+
+function describeOptions(req: RegisterRequest): RegisteredOptions {
+    const timeouts = req.getCustomtimeouts();
+    const aliases = [
+        ...req.getAliasurnsList(),
+        ...req.getAliasesList().map((alias) => alias.getUrn()),
+    ].filter((urn) => urn);
+    return {
+        protect: req.getProtect() ?? false,
+        ignoreChanges: req.getIgnorechangesList(),
+        deleteBeforeReplace: req.getDeletebeforereplacedefined()
+            ? req.getDeletebeforereplace()
+            : undefined,
+        additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        aliases,
+        customTimeouts: {
+            create: timeouts?.getCreate() ?? "",
+            update: timeouts?.getUpdate() ?? "",
+            delete: timeouts?.getDelete() ?? "",
+        },
     };
 }

@@ -1,0 +1,680 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as ipaddr from "ipaddr.js";
+import { z } from "zod";
+
+/**
+ * The platform's stack config: every `flex4apps:*` key is parsed here, once, into typed values.
+ * Components receive these values and never read config themselves.
+ *
+ * Problems are collected, not thrown one at a time: a stack file with three mistakes gets three
+ * lines, each naming the key path, what was seen (never a secret's value) and what is expected.
+ */
+
+export const NAMESPACE = "flex4apps";
+
+/** Address ranges counted as private by default: loopback and the RFC 1918 blocks. */
+export const PRIVATE_RANGES = ["127.0.0.0/8", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+
+const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+function isDnsName(value: string): boolean {
+    const labels = value.toLowerCase().split(".");
+    return value.length <= 253 && labels.every((label) => DNS_LABEL.test(label));
+}
+
+/** True for an address a server binds to when it listens on every interface. */
+function isUnspecified(address: string): boolean {
+    return ipaddr.isValid(address) && ipaddr.process(address).range() === "unspecified";
+}
+
+/** True for a CIDR that contains every address of its family. */
+function isWholeInternet(cidr: string): boolean {
+    return ipaddr.isValidCIDR(cidr) && ipaddr.parseCIDR(cidr)[1] === 0;
+}
+
+const dnsName = (what: string) =>
+    z.string().refine(isDnsName, { message: `expected ${what}: a DNS name such as example.org` });
+
+const dnsLabel = (what: string) =>
+    z.string().regex(DNS_LABEL, {
+        message:
+            `expected ${what}: lower-case letters, digits and '-', ` +
+            "starting and ending with a letter or digit, at most 63 characters",
+    });
+
+const cidr = z.string().refine((value) => ipaddr.isValidCIDR(value), {
+    message: "expected a CIDR such as 10.0.0.0/8 or fd00::/8",
+});
+
+/** A list of CIDRs that must not open a management API to everyone. */
+const restrictedCidrs = z
+    .array(cidr)
+    .min(1, { message: "expected at least one CIDR" })
+    .superRefine((ranges, ctx) => {
+        ranges.forEach((range, index) => {
+            if (isWholeInternet(range)) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: [index],
+                    message:
+                        "refused as insecure: this range is every address, which makes the API " +
+                        "public; list only the networks that administer the platform",
+                });
+            }
+        });
+    });
+
+export const ROLES = ["rancher", "kubernetes"] as const;
+export type HostRole = (typeof ROLES)[number];
+
+const dockerHostSchema = z.strictObject({
+    name: dnsLabel("a host name"),
+    url: z.string(),
+    address: z
+        .string()
+        .refine((value) => ipaddr.isValid(value), {
+            message: "expected an IP address such as 10.0.0.5 or 127.0.0.1",
+        })
+        .refine((value) => !isUnspecified(value), {
+            message:
+                "refused as insecure: this address binds to all interfaces; give the host's " +
+                "private or loopback address",
+        }),
+    roles: z.array(z.enum(ROLES)).default([]),
+    ssh: z
+        .strictObject({
+            host: z.string().optional(),
+            user: z.string().optional(),
+            port: z.number().int().min(1).max(65535).optional(),
+            options: z.array(z.string()).default([]),
+        })
+        .default({ options: [] }),
+});
+
+const projectSchema = z.strictObject({
+    name: dnsLabel("a project name"),
+    description: z.string().default(""),
+    namespaces: z.array(dnsLabel("a Kubernetes namespace name")).default([]),
+    allowPublicServices: z.boolean().default(false),
+});
+
+export const DISTRIBUTIONS = ["k3s", "rke2", "existing"] as const;
+export const RANCHER_MODES = ["docker", "existing"] as const;
+
+const DEFAULT_VERSIONS: Record<(typeof DISTRIBUTIONS)[number], string> = {
+    k3s: "v1.33.5-k3s1",
+    rke2: "v1.33.5+rke2r1",
+    existing: "",
+};
+
+/** The plain (non-secret) part of the config, as it stands in a stack file. */
+const plainSchema = z.strictObject({
+    domain: dnsName("the platform's domain"),
+    dockerHosts: z.array(dockerHostSchema).min(1, { message: "expected at least one host" }),
+    kubernetes: z
+        .strictObject({
+            distribution: z.enum(DISTRIBUTIONS).default("k3s"),
+            version: z.string().min(1).optional(),
+            apiPort: z.number().int().min(1).max(65535).default(6443),
+            apiAllowedCidrs: restrictedCidrs.default(PRIVATE_RANGES),
+        })
+        .default({ distribution: "k3s", apiPort: 6443, apiAllowedCidrs: PRIVATE_RANGES }),
+    traefik: z
+        .strictObject({
+            chartVersion: z.string().default("41.3.0"),
+            namespace: dnsLabel("a Kubernetes namespace name").default("traefik"),
+            dashboard: z
+                .strictObject({
+                    host: dnsName("the dashboard's host name").optional(),
+                    allowedSourceRanges: restrictedCidrs.default(PRIVATE_RANGES),
+                    users: z
+                        .array(
+                            z.string().regex(/^[^:\s]+$/, {
+                                message: "expected a user name without ':' or white space",
+                            }),
+                        )
+                        .min(1, { message: "expected at least one dashboard user" })
+                        .default(["admin"]),
+                })
+                .default({ allowedSourceRanges: PRIVATE_RANGES, users: ["admin"] }),
+        })
+        .default({
+            chartVersion: "41.3.0",
+            namespace: "traefik",
+            dashboard: { allowedSourceRanges: PRIVATE_RANGES, users: ["admin"] },
+        }),
+    rancher: z
+        .strictObject({
+            mode: z.enum(RANCHER_MODES).default("docker"),
+            version: z.string().default("v2.12.3"),
+            hostname: dnsName("Rancher's host name").optional(),
+            httpsPort: z.number().int().min(1).max(65535).default(8443),
+            apiUrl: z
+                .url({ protocol: /^https$/, message: "expected an https:// URL of Rancher's API" })
+                .optional(),
+        })
+        .default({ mode: "docker", version: "v2.12.3", httpsPort: 8443 }),
+    projects: z.array(projectSchema).default([]),
+});
+
+const pem = z.string().min(1, { message: "expected PEM text" });
+
+/** Keys that hold secrets: they must be set with `pulumi config set --secret`. */
+const secretSchema = z.strictObject({
+    dockerTls: z
+        .record(z.string(), z.strictObject({ caPem: pem, certPem: pem, keyPem: pem }))
+        .optional(),
+    sshPrivateKeys: z.record(z.string(), pem).optional(),
+    dashboardPasswords: z.record(z.string(), z.string().min(12)).optional(),
+    rancherAdminPassword: z.string().min(12).optional(),
+    rancherToken: z.string().min(1).optional(),
+    kubeconfig: z.string().min(1).optional(),
+    k3sToken: z.string().min(16).optional(),
+});
+
+export const PLAIN_KEYS = Object.keys(plainSchema.shape);
+export const SECRET_KEYS = Object.keys(secretSchema.shape);
+
+type PlainConfig = z.infer<typeof plainSchema>;
+type SecretValues = z.infer<typeof secretSchema>;
+
+export interface DockerTlsMaterial {
+    caPem: pulumi.Output<string>;
+    certPem: pulumi.Output<string>;
+    keyPem: pulumi.Output<string>;
+}
+
+/** How the Docker Engine of a host is reached. */
+export type EngineConnection =
+    | { scheme: "unix"; url: string }
+    | { scheme: "ssh"; url: string; user: string; host: string; port: number }
+    | { scheme: "tcp"; url: string; host: string; port: number; tls: DockerTlsMaterial };
+
+export interface DockerHostConfig {
+    name: string;
+    /** The host's private or loopback address: every management port is bound to it. */
+    address: string;
+    roles: HostRole[];
+    engine: EngineConnection;
+    /** How to reach the host itself over SSH, for commands run on it (RKE2 registration). */
+    ssh?: {
+        host: string;
+        user: string;
+        port: number;
+        options: string[];
+        privateKey?: pulumi.Output<string>;
+    };
+}
+
+export interface ProjectConfig {
+    name: string;
+    description: string;
+    namespaces: string[];
+    allowPublicServices: boolean;
+}
+
+export interface PlatformConfig {
+    domain: string;
+    dockerHosts: DockerHostConfig[];
+    kubernetes: {
+        distribution: (typeof DISTRIBUTIONS)[number];
+        version: string;
+        apiPort: number;
+        apiAllowedCidrs: string[];
+        /** Only for `existing`. */
+        kubeconfig?: pulumi.Output<string>;
+        /** Only for `k3s`: the cluster token, generated when absent. */
+        k3sToken?: pulumi.Output<string>;
+    };
+    traefik: {
+        chartVersion: string;
+        namespace: string;
+        dashboard: {
+            host: string;
+            allowedSourceRanges: string[];
+            /** User name to password from secret config; users missing here get a generated one. */
+            users: { name: string; password?: pulumi.Output<string> }[];
+        };
+    };
+    rancher: {
+        mode: (typeof RANCHER_MODES)[number];
+        version: string;
+        hostname: string;
+        httpsPort: number;
+        /** Where Rancher's API is: `https://hostname:port` for `docker`, as configured otherwise. */
+        apiUrl: string;
+        adminPassword?: pulumi.Output<string>;
+        /** Only for `existing`. */
+        token?: pulumi.Output<string>;
+    };
+    projects: ProjectConfig[];
+}
+
+/** One problem with the stack config. */
+export interface ConfigProblem {
+    /** The key path, for example `flex4apps:dockerHosts[1].url`. */
+    key: string;
+    message: string;
+}
+
+/** A user error in the stack config: every problem at once, and no stack trace. */
+export class ConfigError extends pulumi.RunError {
+    constructor(readonly problems: ConfigProblem[]) {
+        super(
+            `The stack config has ${problems.length} problem${problems.length === 1 ? "" : "s"}; ` +
+                "nothing was created:\n" +
+                problems.map((p) => `  - ${p.key}: ${p.message}`).join("\n"),
+        );
+        this.name = "ConfigError";
+    }
+}
+
+function keyPath(top: string, path: PropertyKey[]): string {
+    return path.reduce<string>(
+        (key, part) => (typeof part === "number" ? `${key}[${part}]` : `${key}.${String(part)}`),
+        `${NAMESPACE}:${top}`,
+    );
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+    return path.reduce<unknown>(
+        (value, part) =>
+            typeof value === "object" && value !== null
+                ? (value as Record<PropertyKey, unknown>)[part]
+                : undefined,
+        root,
+    );
+}
+
+function describeValue(value: unknown): string {
+    if (value === undefined) {
+        return "nothing";
+    }
+    const text = JSON.stringify(value);
+    return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Turns zod's issues into problems that name the key, the value seen and what is expected. */
+function toProblems(
+    error: z.ZodError,
+    input: Record<string, unknown>,
+    secretKeys: Set<string>,
+): ConfigProblem[] {
+    return error.issues.flatMap((issue) => {
+        const [top, ...rest] = issue.path;
+        if (issue.code === "unrecognized_keys") {
+            return issue.keys.map((unknownKey) => ({
+                key: keyPath(String(top ?? unknownKey), top === undefined ? [] : [...rest, unknownKey]),
+                message:
+                    top === undefined
+                        ? `unknown key; expected one of ${[...PLAIN_KEYS, ...SECRET_KEYS].join(", ")}`
+                        : "unknown key (a typo?); see the config reference in the README",
+            }));
+        }
+        const seen = secretKeys.has(String(top))
+            ? "a secret value"
+            : describeValue(valueAt(input, issue.path));
+        const expected =
+            issue.code === "invalid_type"
+                ? `expected ${issue.expected}`
+                : issue.code === "invalid_value"
+                  ? `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`
+                  : issue.message;
+        return [{ key: keyPath(String(top), rest), message: `${expected}; got ${seen}` }];
+    });
+}
+
+/** Reads a raw config value: JSON for objects and lists, the text itself otherwise. */
+function decode(raw: string): unknown {
+    try {
+        return JSON.parse(raw);
+    } catch {
+        return raw;
+    }
+}
+
+/** The raw `flex4apps:*` config, in the form the language host passes it. */
+export interface RawConfig {
+    values: Record<string, string>;
+    secretKeys: Set<string>;
+}
+
+/** The SDK tells which keys hold secrets through a function it does not declare publicly. */
+const runtimeConfig = pulumi.runtime as unknown as { isConfigSecret(key: string): boolean };
+
+/** Reads the raw config of the running stack from the Pulumi runtime. */
+export function readRawConfig(): RawConfig {
+    const all = pulumi.runtime.allConfig();
+    const values: Record<string, string> = {};
+    const secretKeys = new Set<string>();
+    for (const [key, value] of Object.entries(all)) {
+        if (!key.startsWith(`${NAMESPACE}:`)) {
+            continue;
+        }
+        const name = key.slice(NAMESPACE.length + 1);
+        values[name] = value;
+        if (runtimeConfig.isConfigSecret(key)) {
+            secretKeys.add(name);
+        }
+    }
+    return { values, secretKeys };
+}
+
+interface EngineParse {
+    engine?: EngineConnection;
+    problems: ConfigProblem[];
+}
+
+function parseEngineUrl(
+    host: PlainConfig["dockerHosts"][number],
+    index: number,
+    tls: SecretValues["dockerTls"],
+): EngineParse {
+    const key = keyPath("dockerHosts", [index, "url"]);
+    const problem = (message: string): EngineParse => ({
+        problems: [{ key, message: `${message}; got ${describeValue(host.url)}` }],
+    });
+    let url: URL;
+    try {
+        url = new URL(host.url);
+    } catch {
+        return problem(
+            "expected a Docker Engine URL: unix:///var/run/docker.sock, " +
+                "ssh://user@host[:port] or tcp://host:2376 with TLS client material",
+        );
+    }
+    const port = url.port === "" ? undefined : Number(url.port);
+    switch (url.protocol) {
+        case "unix:":
+            return url.pathname.length > 1
+                ? { engine: { scheme: "unix", url: host.url }, problems: [] }
+                : problem("expected the socket's path, as in unix:///var/run/docker.sock");
+        case "ssh:":
+            if (url.username === "" || url.hostname === "") {
+                return problem("expected ssh://user@host[:port], with a user and a host");
+            }
+            return {
+                engine: {
+                    scheme: "ssh",
+                    url: host.url,
+                    user: decodeURIComponent(url.username),
+                    host: url.hostname,
+                    port: port ?? 22,
+                },
+                problems: [],
+            };
+        case "tcp:": {
+            if (url.hostname === "" || port === undefined) {
+                return problem("expected tcp://host:port with an explicit port (2376 for TLS)");
+            }
+            if (port === 2375) {
+                return problem(
+                    "refused as insecure: 2375 is the Docker Engine's unencrypted port; " +
+                        "use the TLS port 2376, or ssh://",
+                );
+            }
+            const material = tls?.[host.name];
+            if (material === undefined) {
+                return problem(
+                    "refused as insecure: a tcp:// Engine URL needs TLS client material; set " +
+                        `the secret ${NAMESPACE}:dockerTls.${host.name}.{caPem,certPem,keyPem} ` +
+                        "(pulumi config set --secret --path), or use ssh://",
+                );
+            }
+            return {
+                engine: {
+                    scheme: "tcp",
+                    url: host.url,
+                    host: url.hostname,
+                    port,
+                    tls: {
+                        caPem: pulumi.secret(material.caPem),
+                        certPem: pulumi.secret(material.certPem),
+                        keyPem: pulumi.secret(material.keyPem),
+                    },
+                },
+                problems: [],
+            };
+        }
+        default:
+            return problem("expected a URL starting with unix://, ssh:// or tcp://");
+    }
+}
+
+function duplicates(values: string[]): string[] {
+    return [...new Set(values.filter((value, i) => values.indexOf(value) !== i))];
+}
+
+/** Rules that span several keys: unique names, and what each mode needs. */
+function crossChecks(plain: PlainConfig, secrets: SecretValues): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const hostNames = plain.dockerHosts.map((h) => h.name);
+    for (const name of duplicates(hostNames)) {
+        problems.push({
+            key: keyPath("dockerHosts", [hostNames.lastIndexOf(name), "name"]),
+            message: `expected a unique host name; "${name}" is used more than once`,
+        });
+    }
+    const projectNames = plain.projects.map((p) => p.name);
+    for (const name of duplicates(projectNames)) {
+        problems.push({
+            key: keyPath("projects", [projectNames.lastIndexOf(name), "name"]),
+            message: `expected a unique project name; "${name}" is used more than once`,
+        });
+    }
+    const namespaces = plain.projects.flatMap((p, i) =>
+        p.namespaces.map((ns, j) => ({ ns, key: keyPath("projects", [i, "namespaces", j]) })),
+    );
+    const reserved = new Set([plain.traefik.namespace, "default", "kube-system", "kube-public"]);
+    const seen = new Set<string>();
+    for (const { ns, key } of namespaces) {
+        if (seen.has(ns)) {
+            problems.push({
+                key,
+                message: `expected a unique namespace name; "${ns}" is in more than one place`,
+            });
+        } else if (reserved.has(ns)) {
+            problems.push({
+                key,
+                message: `expected a namespace of the project's own; "${ns}" is the platform's`,
+            });
+        }
+        seen.add(ns);
+    }
+
+    const withRole = (role: HostRole) => plain.dockerHosts.filter((h) => h.roles.includes(role));
+    const distribution = plain.kubernetes.distribution;
+    if (distribution === "k3s" && withRole("kubernetes").length !== 1) {
+        problems.push({
+            key: keyPath("dockerHosts", []),
+            message:
+                `kubernetes.distribution "k3s" runs a single server: expected exactly one host ` +
+                `with role "kubernetes", found ${withRole("kubernetes").length}`,
+        });
+    }
+    if (distribution === "rke2") {
+        if (withRole("kubernetes").length === 0) {
+            problems.push({
+                key: keyPath("dockerHosts", []),
+                message: `kubernetes.distribution "rke2" needs at least one host with role "kubernetes"`,
+            });
+        }
+        plain.dockerHosts.forEach((host, index) => {
+            const sshHost = host.ssh.host ?? (host.url.startsWith("ssh://") ? "url" : undefined);
+            if (host.roles.includes("kubernetes") && sshHost === undefined) {
+                problems.push({
+                    key: keyPath("dockerHosts", [index, "ssh", "host"]),
+                    message:
+                        "an rke2 node is registered over SSH: expected an ssh:// url or " +
+                        "ssh.host and ssh.user",
+                });
+            }
+        });
+    }
+    if (distribution === "existing" && secrets.kubeconfig === undefined) {
+        problems.push({
+            key: `${NAMESPACE}:kubeconfig`,
+            message:
+                'kubernetes.distribution "existing" needs the cluster\'s kubeconfig as a secret ' +
+                `(pulumi config set --secret ${NAMESPACE}:kubeconfig < kubeconfig.yaml)`,
+        });
+    }
+    if (plain.rancher.mode === "docker" && withRole("rancher").length !== 1) {
+        problems.push({
+            key: keyPath("dockerHosts", []),
+            message:
+                `rancher.mode "docker" runs one Rancher server: expected exactly one host with ` +
+                `role "rancher", found ${withRole("rancher").length}`,
+        });
+    }
+    if (plain.rancher.mode === "existing") {
+        if (plain.rancher.apiUrl === undefined) {
+            problems.push({
+                key: keyPath("rancher", ["apiUrl"]),
+                message: 'rancher.mode "existing" needs rancher.apiUrl, an https:// URL',
+            });
+        }
+        if (secrets.rancherToken === undefined) {
+            problems.push({
+                key: `${NAMESPACE}:rancherToken`,
+                message: `rancher.mode "existing" needs an API token as the secret ${NAMESPACE}:rancherToken`,
+            });
+        }
+    }
+    for (const [group, names] of [
+        ["dockerTls", Object.keys(secrets.dockerTls ?? {})],
+        ["sshPrivateKeys", Object.keys(secrets.sshPrivateKeys ?? {})],
+    ] as const) {
+        for (const name of names.filter((n) => !hostNames.includes(n))) {
+            problems.push({
+                key: `${NAMESPACE}:${group}.${name}`,
+                message: `expected the name of a host in dockerHosts; there is no host "${name}"`,
+            });
+        }
+    }
+    const users = plain.traefik.dashboard.users;
+    for (const name of Object.keys(secrets.dashboardPasswords ?? {})) {
+        if (!users.includes(name)) {
+            problems.push({
+                key: `${NAMESPACE}:dashboardPasswords.${name}`,
+                message: `expected a user listed in traefik.dashboard.users; "${name}" is not`,
+            });
+        }
+    }
+    return problems;
+}
+
+function hostConfig(
+    host: PlainConfig["dockerHosts"][number],
+    engine: EngineConnection,
+    secrets: SecretValues,
+): DockerHostConfig {
+    const privateKey = secrets.sshPrivateKeys?.[host.name];
+    const sshHost = host.ssh.host ?? (engine.scheme === "ssh" ? engine.host : undefined);
+    const sshUser = host.ssh.user ?? (engine.scheme === "ssh" ? engine.user : undefined);
+    return {
+        name: host.name,
+        address: ipaddr.process(host.address).toString(),
+        roles: host.roles,
+        engine,
+        ssh:
+            sshHost !== undefined && sshUser !== undefined
+                ? {
+                      host: sshHost,
+                      user: sshUser,
+                      port: host.ssh.port ?? (engine.scheme === "ssh" ? engine.port : 22),
+                      options: host.ssh.options,
+                      privateKey: privateKey === undefined ? undefined : pulumi.secret(privateKey),
+                  }
+                : undefined,
+    };
+}
+
+/**
+ * Parses and checks the whole `flex4apps:*` config. Throws a {@link ConfigError} that lists
+ * every problem found, so that no resource is registered from a config that is wrong.
+ */
+export function parseConfig(raw: RawConfig): PlatformConfig {
+    const plainInput: Record<string, unknown> = {};
+    const secretInput: Record<string, unknown> = {};
+    const problems: ConfigProblem[] = [];
+    for (const [name, value] of Object.entries(raw.values)) {
+        const isSecretKey = SECRET_KEYS.includes(name);
+        if (isSecretKey && !raw.secretKeys.has(name)) {
+            problems.push({
+                key: `${NAMESPACE}:${name}`,
+                message:
+                    "refused: this key holds a secret but is stored in plain text; set it with " +
+                    `pulumi config set --secret ${NAMESPACE}:${name}`,
+            });
+        }
+        (isSecretKey ? secretInput : plainInput)[name] = decode(value);
+    }
+    const plain = plainSchema.safeParse(plainInput);
+    const secrets = secretSchema.safeParse(secretInput);
+    if (!plain.success) {
+        problems.push(...toProblems(plain.error, plainInput, raw.secretKeys));
+    }
+    if (!secrets.success) {
+        problems.push(...toProblems(secrets.error, secretInput, new Set(SECRET_KEYS)));
+    }
+    if (!plain.success || !secrets.success) {
+        throw new ConfigError(problems);
+    }
+
+    const engines = plain.data.dockerHosts.map((host, index) =>
+        parseEngineUrl(host, index, secrets.data.dockerTls),
+    );
+    problems.push(...engines.flatMap((e) => e.problems));
+    problems.push(...crossChecks(plain.data, secrets.data));
+    if (problems.length > 0) {
+        throw new ConfigError(problems);
+    }
+
+    const config = plain.data;
+    const secret = secrets.data;
+    const wrap = (value: string | undefined) =>
+        value === undefined ? undefined : pulumi.secret(value);
+    const rancherHostname = config.rancher.hostname ?? `rancher.${config.domain}`;
+    return {
+        domain: config.domain,
+        dockerHosts: config.dockerHosts.map((host, i) =>
+            hostConfig(host, engines[i].engine as EngineConnection, secret),
+        ),
+        kubernetes: {
+            distribution: config.kubernetes.distribution,
+            version: config.kubernetes.version ?? DEFAULT_VERSIONS[config.kubernetes.distribution],
+            apiPort: config.kubernetes.apiPort,
+            apiAllowedCidrs: config.kubernetes.apiAllowedCidrs,
+            kubeconfig: wrap(secret.kubeconfig),
+            k3sToken: wrap(secret.k3sToken),
+        },
+        traefik: {
+            chartVersion: config.traefik.chartVersion,
+            namespace: config.traefik.namespace,
+            dashboard: {
+                host: config.traefik.dashboard.host ?? `traefik.${config.domain}`,
+                allowedSourceRanges: config.traefik.dashboard.allowedSourceRanges,
+                users: config.traefik.dashboard.users.map((name) => ({
+                    name,
+                    password: wrap(secret.dashboardPasswords?.[name]),
+                })),
+            },
+        },
+        rancher: {
+            mode: config.rancher.mode,
+            version: config.rancher.version,
+            hostname: rancherHostname,
+            httpsPort: config.rancher.httpsPort,
+            apiUrl: config.rancher.apiUrl ?? `https://${rancherHostname}:${config.rancher.httpsPort}`,
+            adminPassword: wrap(secret.rancherAdminPassword),
+            token: wrap(secret.rancherToken),
+        },
+        projects: config.projects,
+    };
+}
+
+/** Reads and parses the config of the running stack. */
+export function loadConfig(): PlatformConfig {
+    return parseConfig(readRawConfig());
+}

@@ -1,0 +1,93 @@
+import * as pulumi from "@pulumi/pulumi";
+import { loadConfig } from "./config";
+import { ClusterRegistration } from "./components/clusterRegistration";
+import { DockerHost } from "./components/dockerHost";
+import { KubernetesCluster } from "./components/kubernetesCluster";
+import { Rancher } from "./components/rancher";
+import { RancherProjects } from "./components/rancherProjects";
+import { Traefik } from "./components/traefik";
+
+// The whole config is checked before anything is declared: a wrong stack file creates nothing.
+const config = loadConfig();
+
+const hosts = config.dockerHosts.map((host) => new DockerHost(host.name, { host }));
+const hostsWithRole = (role: "rancher" | "kubernetes") =>
+    hosts.filter((host) => host.roles.includes(role));
+
+const rancher =
+    config.rancher.mode === "docker"
+        ? new Rancher("rancher", {
+              mode: "docker",
+              host: hostsWithRole("rancher")[0],
+              hostname: config.rancher.hostname,
+              apiUrl: config.rancher.apiUrl,
+              version: config.rancher.version,
+              httpsPort: config.rancher.httpsPort,
+              adminPassword: config.rancher.adminPassword,
+          })
+        : new Rancher("rancher", {
+              mode: "existing",
+              hostname: config.rancher.hostname,
+              apiUrl: config.rancher.apiUrl,
+              token: config.rancher.token as pulumi.Output<string>,
+          });
+
+const cluster = new KubernetesCluster("flex4apps", {
+    distribution: config.kubernetes.distribution,
+    version: config.kubernetes.version,
+    apiPort: config.kubernetes.apiPort,
+    apiAllowedCidrs: config.kubernetes.apiAllowedCidrs,
+    hosts: hostsWithRole("kubernetes"),
+    k3sToken: config.kubernetes.k3sToken,
+    kubeconfig: config.kubernetes.kubeconfig,
+    rancherProvider: rancher.provider,
+});
+
+// Rancher provisioned an RKE2 cluster itself; any other cluster is imported into it.
+let clusterId: pulumi.Output<string>;
+if (cluster.rancherClusterId !== undefined) {
+    clusterId = cluster.rancherClusterId;
+} else {
+    const rancherBeside = rancher.container !== undefined && cluster.server !== undefined &&
+        hostsWithRole("rancher")[0] === hostsWithRole("kubernetes")[0];
+    const registration = new ClusterRegistration("flex4apps", {
+        rancherProvider: rancher.provider,
+        kubernetesProvider: cluster.provider,
+        kubeconfig: cluster.kubeconfig,
+        rancherCaPem: rancher.caCertPem,
+        rancherHostAlias:
+            rancherBeside && rancher.container
+                ? {
+                      hostname: config.rancher.hostname,
+                      address: rancher.container.networkDatas.apply(
+                          (networks) => networks?.[0]?.ipAddress ?? "",
+                      ),
+                  }
+                : undefined,
+    });
+    clusterId = registration.clusterId;
+}
+
+const traefik = new Traefik("traefik", {
+    provider: cluster.provider,
+    namespace: config.traefik.namespace,
+    chartVersion: config.traefik.chartVersion,
+    dashboard: config.traefik.dashboard,
+});
+
+const projects = new RancherProjects("projects", {
+    provider: rancher.provider,
+    clusterId,
+    projects: config.projects,
+});
+
+export const dashboardUrl = traefik.dashboardUrl;
+export const dashboardPasswords = traefik.dashboardPasswords;
+export const rancherUrl = rancher.url;
+export const rancherAdminPassword = rancher.adminPassword;
+export const rancherToken = rancher.token;
+export const kubeconfig = cluster.kubeconfig;
+export const kubernetesApiEndpoint = cluster.apiEndpoint;
+export const rancherClusterId = clusterId;
+export const projectIds = projects.projectIds;
+export const namespaceIds = projects.namespaceIds;
