@@ -68,8 +68,8 @@ export interface ResolvedExport {
     secret: boolean;
 }
 
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export const SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /** True for a value in wire form that is marked secret. */
 export function isSecretValue(value: unknown): boolean {
@@ -220,7 +220,8 @@ interface RegisterRequest {
     getAdditionalsecretoutputsList(): string[];
     getAliasurnsList(): string[];
     getAliasesList(): { getUrn(): string }[];
-    getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+    getCustomtimeouts():
+        { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
     getPropertydependenciesMap(): {
         forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void;
     };
