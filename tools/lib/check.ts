@@ -1,0 +1,431 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import Module from "module";
+import * as path from "path";
+import Ajv from "ajv";
+import * as YAML from "yaml";
+import {
+    analyzeAll,
+    startPolicyPack,
+    toAnalyzerResources,
+    type AnalyzerInfo,
+    type EnforcementLevel,
+    type PolicyConfig,
+    type PolicyPack,
+    type Violation,
+} from "./analyzer";
+import { runProgramUnderMocks, type ProgramLog } from "./mock-run";
+import { readStackConfig, StackFileError, type StackConfig } from "./stack-config";
+
+/** Why a check could not give a verdict; `config` and `program` exit 2, `pack` exits 3. */
+export class CheckError extends Error {
+    constructor(
+        readonly kind: "config" | "program" | "pack",
+        message: string,
+    ) {
+        super(message);
+    }
+}
+
+/** A Pulumi project: where it lives, its name, and the file the language host would run. */
+export interface Project {
+    dir: string;
+    name: string;
+    main: string;
+    /** The project file, when there is one. */
+    file?: string;
+    /** Project-level config defaults (`config:` in Pulumi.yaml), fully qualified. */
+    defaults: Record<string, string>;
+}
+
+function readYaml(file: string): unknown {
+    try {
+        return YAML.parse(fs.readFileSync(file, "utf8"));
+    } catch (err) {
+        throw new CheckError("config", `${file} is not valid YAML: ${(err as Error).message}`);
+    }
+}
+
+function qualify(key: string, project: string): string {
+    return key.includes(":") ? key : `${project}:${key}`;
+}
+
+/** `config:` entries of Pulumi.yaml: `key: value` or `key: { default: value, ... }`. */
+function projectDefaults(block: unknown, project: string, file: string): Record<string, string> {
+    if (block === undefined || block === null) {
+        return {};
+    }
+    if (typeof block !== "object" || Array.isArray(block)) {
+        throw new CheckError("config", `${file}: 'config' must be a mapping of keys to values`);
+    }
+    const defaults: Record<string, string> = {};
+    for (const [key, entry] of Object.entries(block)) {
+        const declared = typeof entry === "object" && entry !== null && !Array.isArray(entry);
+        const value = declared ? (entry as { default?: unknown }).default : entry;
+        if (value !== undefined) {
+            defaults[qualify(key, project)] =
+                typeof value === "string" ? value : JSON.stringify(value);
+        }
+    }
+    return defaults;
+}
+
+/** The nearest directory at or above `dir` that holds a Pulumi.yaml. */
+function findProjectFile(dir: string): string | undefined {
+    for (let current = dir; ; current = path.dirname(current)) {
+        const candidate = path.join(current, "Pulumi.yaml");
+        if (fs.existsSync(candidate)) {
+            return candidate;
+        }
+        if (path.dirname(current) === current) {
+            return undefined;
+        }
+    }
+}
+
+/**
+ * Finds the project a program belongs to. A directory is a project (its Pulumi.yaml `main`,
+ * else index.ts); a file belongs to the nearest Pulumi.yaml above it, and a lone file with
+ * none is a project of its own named after the file.
+ */
+export function resolveProject(program: string): Project {
+    const target = path.resolve(program);
+    if (!fs.existsSync(target)) {
+        throw new CheckError("config", `no program at ${target}`);
+    }
+    const isDir = fs.statSync(target).isDirectory();
+    const file = isDir
+        ? fs.existsSync(path.join(target, "Pulumi.yaml"))
+            ? path.join(target, "Pulumi.yaml")
+            : undefined
+        : findProjectFile(path.dirname(target));
+    if (!file) {
+        if (isDir) {
+            throw new CheckError("config", `${target} has no Pulumi.yaml`);
+        }
+        const name = path.basename(target).replace(/\.[^.]+$/, "");
+        return { dir: path.dirname(target), name, main: target, defaults: {} };
+    }
+    const doc = (readYaml(file) ?? {}) as { name?: unknown; main?: unknown; config?: unknown };
+    if (typeof doc.name !== "string" || !doc.name) {
+        throw new CheckError("config", `${file} has no 'name:'`);
+    }
+    const dir = path.dirname(file);
+    let main = target;
+    if (isDir) {
+        main = path.resolve(dir, typeof doc.main === "string" ? doc.main : ".");
+        if (fs.existsSync(main) && fs.statSync(main).isDirectory()) {
+            const entry = ["index.ts", "index.js"].find((f) => fs.existsSync(path.join(main, f)));
+            if (!entry) {
+                throw new CheckError("config", `${main} has no index.ts or index.js`);
+            }
+            main = path.join(main, entry);
+        }
+    }
+    return {
+        dir,
+        name: doc.name,
+        main,
+        file,
+        defaults: projectDefaults(doc.config, doc.name, file),
+    };
+}
+
+/** The newest modification time of the pack's TypeScript sources. */
+function newestSource(dir: string): number {
+    let newest = 0;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+        if (entry.name === "node_modules" || entry.name === "bin" || entry.name.startsWith(".")) {
+            continue;
+        }
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+            newest = Math.max(newest, newestSource(full));
+        } else if (/\.ts$/.test(entry.name) || entry.name === "tsconfig.json") {
+            newest = Math.max(newest, fs.statSync(full).mtimeMs);
+        }
+    }
+    return newest;
+}
+
+/**
+ * The CLI runs a pack from its package.json `main`. When that is compiled JavaScript older
+ * than the sources (or missing), compiles the pack with its own TypeScript first, so the check
+ * sees the policies as they are written and start-up skips type-checking at run time.
+ */
+export function ensurePackCompiled(packDir: string, onProgress: (m: string) => void): boolean {
+    const manifest = path.join(packDir, "package.json");
+    if (!fs.existsSync(manifest)) {
+        throw new CheckError("pack", `no policy pack at ${packDir} (package.json missing)`);
+    }
+    const main = (JSON.parse(fs.readFileSync(manifest, "utf8")) as { main?: string }).main;
+    if (!main || !/\.js$/.test(main)) {
+        return false;
+    }
+    const compiled = path.resolve(packDir, main);
+    const built = fs.existsSync(compiled) ? fs.statSync(compiled).mtimeMs : 0;
+    if (built >= newestSource(packDir)) {
+        return false;
+    }
+    onProgress(`compiling the policy pack (${path.relative(process.cwd(), packDir) || "."})…`);
+    const tsc = path.join(packDir, "node_modules", "typescript", "bin", "tsc");
+    const result = spawnSync(process.execPath, [tsc, "-p", packDir], { encoding: "utf8" });
+    if (result.status !== 0) {
+        const output = `${result.stdout}${result.stderr}`.trim();
+        throw new CheckError("pack", `the policy pack does not compile:\n${output}`);
+    }
+    return true;
+}
+
+const LEVEL_NAMES: EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
+
+/**
+ * Each policy's config for `Configure`, as the CLI builds it: the policy's own level, then the
+ * pack's initial config, then the file given with `--policy-config` (the CLI's
+ * `--policy-pack-config` format: `{"all": level, "<policy>": level | {enforcementLevel, …}}`),
+ * checked against each policy's schema.
+ */
+export function resolvePolicyConfig(
+    info: AnalyzerInfo,
+    file?: string,
+): Record<string, PolicyConfig> {
+    let given: Record<string, unknown> = {};
+    if (file) {
+        try {
+            given = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+        } catch (err) {
+            throw new CheckError("config", `${file}: ${(err as Error).message}`);
+        }
+        if (typeof given !== "object" || given === null || Array.isArray(given)) {
+            throw new CheckError("config", `${file} must hold a JSON object`);
+        }
+    }
+    const asEntry = (key: string, value: unknown): Partial<PolicyConfig> => {
+        if (typeof value === "string") {
+            value = { enforcementLevel: value };
+        }
+        if (typeof value !== "object" || value === null || Array.isArray(value)) {
+            throw new CheckError("config", `${file}: '${key}' must be a level or an object`);
+        }
+        const { enforcementLevel, ...properties } = value as Record<string, unknown>;
+        if (enforcementLevel !== undefined && !LEVEL_NAMES.includes(enforcementLevel as never)) {
+            throw new CheckError(
+                "config",
+                `${file}: '${key}.enforcementLevel' must be one of ${LEVEL_NAMES.join(", ")}`,
+            );
+        }
+        return { enforcementLevel: enforcementLevel as EnforcementLevel | undefined, properties };
+    };
+
+    const known = new Set(info.policies.map((p) => p.name));
+    for (const key of Object.keys(given)) {
+        if (key !== "all" && !known.has(key)) {
+            throw new CheckError("config", `${file}: '${key}' is not a policy of ${info.name}`);
+        }
+    }
+    const all = given.all === undefined ? {} : asEntry("all", given.all);
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    const result: Record<string, PolicyConfig> = {};
+    for (const policy of info.policies) {
+        const initial = info.initialConfig[policy.name] ?? {};
+        const own =
+            given[policy.name] === undefined ? {} : asEntry(policy.name, given[policy.name]);
+        const properties = { ...initial.properties, ...own.properties };
+        const level =
+            own.enforcementLevel ??
+            all.enforcementLevel ??
+            initial.enforcementLevel ??
+            policy.enforcementLevel;
+        if (policy.configSchema) {
+            const validate = ajv.compile({ type: "object", ...policy.configSchema });
+            if (!validate(properties)) {
+                const problem = validate.errors?.[0];
+                const where = `${policy.name}${problem?.instancePath.replace(/\//g, ".") ?? ""}`;
+                throw new CheckError(
+                    "config",
+                    `${file ?? "policy config"}: '${where}' ${problem?.message ?? "is invalid"}`,
+                );
+            }
+        }
+        result[policy.name] = { enforcementLevel: level, properties };
+    }
+    return result;
+}
+
+/**
+ * Lets a program outside this project (a handed case, an app team's file without its own
+ * node_modules) resolve the Pulumi SDK and providers from this project, as jest's modulePaths
+ * does in the tests.
+ */
+function shareProjectModules(programDir: string, projectModules: string): void {
+    try {
+        require.resolve("@pulumi/pulumi", { paths: [programDir] });
+        return;
+    } catch {
+        // Not resolvable from there: fall back to this project's node_modules.
+    }
+    const current = process.env.NODE_PATH ? process.env.NODE_PATH.split(path.delimiter) : [];
+    process.env.NODE_PATH = [...current, projectModules].join(path.delimiter);
+    (Module as unknown as { _initPaths(): void })._initPaths();
+}
+
+export interface CheckOptions {
+    /** The program: an entry file or a project directory. */
+    program: string;
+    stack: string;
+    /** The stack file; absent means a check without config. */
+    configFile?: string;
+    packDir: string;
+    policyConfigFile?: string;
+    /** Run the program under mocks only, without the pack. */
+    evaluateOnly?: boolean;
+    onProgress?: (message: string) => void;
+}
+
+export interface CheckedResource {
+    urn: string;
+    type: string;
+    name: string;
+}
+
+export interface CheckReport {
+    program: string;
+    project: string;
+    stack: string;
+    configFile?: string;
+    /** Config keys whose encrypted value was replaced by a placeholder. */
+    placeholders: string[];
+    policyPack?: { name: string; version: string; dir: string; policies: number };
+    resources: CheckedResource[];
+    violations: Violation[];
+    /** What the program logged as warnings (errors fail the check). */
+    programWarnings: ProgramLog[];
+    timings: { programMs: number; packStartMs?: number; analyzeMs?: number };
+}
+
+function loadConfig(options: CheckOptions, project: Project): StackConfig {
+    if (!options.configFile) {
+        return { config: { ...project.defaults }, secretKeys: [], placeholders: [] };
+    }
+    try {
+        const stack = readStackConfig(options.configFile, project.name);
+        return { ...stack, config: { ...project.defaults, ...stack.config } };
+    } catch (err) {
+        if (err instanceof StackFileError) {
+            throw new CheckError("config", err.message);
+        }
+        throw err;
+    }
+}
+
+/** The message of a program failure, with a hint when a placeholder is what it tripped on. */
+function programFailure(error: Error, placeholders: string[]): CheckError {
+    const message = error.message.trim() || String(error);
+    const tripped = placeholders.filter((key) => message.includes(key));
+    const hint = tripped.length
+        ? `\n(${tripped.join(", ")}: encrypted in the stack file and replaced by a placeholder,` +
+          " because it cannot be decrypted here)"
+        : "";
+    return new CheckError("program", `${message}${hint}`);
+}
+
+/**
+ * Runs a program under mocks with a stack's config and, unless only evaluating, drives the
+ * policy pack over everything it registered. The pack starts while the program runs.
+ */
+export async function runCheck(options: CheckOptions): Promise<CheckReport> {
+    const progress = options.onProgress ?? (() => undefined);
+    const project = resolveProject(options.program);
+    const stackConfig = loadConfig(options, project);
+    const packDir = path.resolve(options.packDir);
+
+    let packStarting: Promise<{ pack: PolicyPack; ms: number }> | undefined;
+    if (!options.evaluateOnly) {
+        ensurePackCompiled(packDir, progress);
+        const started = Date.now();
+        packStarting = startPolicyPack({
+            packDir,
+            project: project.name,
+            stack: options.stack,
+            config: stackConfig.config,
+        }).then(
+            (pack) => ({ pack, ms: Date.now() - started }),
+            (err: Error) => {
+                throw new CheckError("pack", err.message);
+            },
+        );
+        // Observed here so that a failing start is not an unhandled rejection while the
+        // program runs; the error is raised again below.
+        packStarting.catch(() => undefined);
+        progress("starting the policy pack while the program runs under mocks…");
+    }
+
+    const closePack = async () => (await packStarting?.catch(() => undefined))?.pack.close();
+    try {
+        shareProjectModules(
+            path.dirname(project.main),
+            path.resolve(__dirname, "../../node_modules"),
+        );
+        const programStarted = Date.now();
+        const run = await runProgramUnderMocks({
+            program: project.main,
+            project: project.name,
+            stack: options.stack,
+            config: stackConfig.config,
+            secretKeys: stackConfig.secretKeys,
+        });
+        const programMs = Date.now() - programStarted;
+        const loggedError = run.logs.find((log) => log.severity === "error");
+        if (run.error || loggedError) {
+            throw programFailure(
+                run.error ?? new Error(loggedError?.message),
+                stackConfig.placeholders,
+            );
+        }
+
+        const context = {
+            project: project.name,
+            stack: options.stack,
+            config: stackConfig.config,
+            secretKeys: stackConfig.secretKeys,
+        };
+        const resources = toAnalyzerResources(run.resources, context);
+        const report: CheckReport = {
+            program: project.main,
+            project: project.name,
+            stack: options.stack,
+            configFile: options.configFile && path.resolve(options.configFile),
+            placeholders: stackConfig.placeholders,
+            resources: resources.map(({ urn, type, name }) => ({ urn, type, name })),
+            violations: [],
+            programWarnings: run.logs.filter((log) => log.severity === "warning"),
+            timings: { programMs },
+        };
+        if (!packStarting) {
+            return report;
+        }
+
+        const { pack, ms } = await packStarting;
+        const analyzeStarted = Date.now();
+        const info = await pack.getAnalyzerInfo();
+        await pack.configureStack({ ...context, dryRun: true });
+        await pack.configure(resolvePolicyConfig(info, options.policyConfigFile));
+        report.violations = await analyzeAll(pack, resources);
+        report.policyPack = {
+            name: info.name,
+            version: info.version,
+            dir: packDir,
+            policies: info.policies.length,
+        };
+        report.timings.packStartMs = ms;
+        report.timings.analyzeMs = Date.now() - analyzeStarted;
+        return report;
+    } catch (err) {
+        if (err instanceof CheckError) {
+            throw err;
+        }
+        throw new CheckError("pack", (err as Error).message);
+    } finally {
+        await closePack();
+    }
+}
