@@ -165,11 +165,28 @@ const secretSchema = z.strictObject({
         .record(z.string(), z.strictObject({ caPem: pem, certPem: pem, keyPem: pem }))
         .optional(),
     sshPrivateKeys: z.record(z.string(), pem).optional(),
-    dashboardPasswords: z.record(z.string(), z.string().min(12)).optional(),
-    rancherAdminPassword: z.string().min(12).optional(),
-    rancherToken: z.string().min(1).optional(),
-    kubeconfig: z.string().min(1).optional(),
-    k3sToken: z.string().min(16).optional(),
+    // bcrypt reads no more than 72 bytes: a longer password would be cut without a word.
+    dashboardPasswords: z
+        .record(
+            z.string(),
+            z
+                .string()
+                .min(12, { message: "expected a password of at least 12 characters" })
+                .refine((pw) => Buffer.byteLength(pw) <= 72, {
+                    message: "expected a password of at most 72 bytes (bcrypt ignores the rest)",
+                }),
+        )
+        .optional(),
+    rancherAdminPassword: z
+        .string()
+        .min(12, { message: "expected a password of at least 12 characters" })
+        .optional(),
+    rancherToken: z.string().min(1, { message: "expected a Rancher API token" }).optional(),
+    kubeconfig: z.string().min(1, { message: "expected kubeconfig YAML" }).optional(),
+    k3sToken: z
+        .string()
+        .min(16, { message: "expected a token of at least 16 characters" })
+        .optional(),
 });
 
 export const PLAIN_KEYS = Object.keys(plainSchema.shape);
@@ -304,7 +321,10 @@ function toProblems(
         const [top, ...rest] = issue.path;
         if (issue.code === "unrecognized_keys") {
             return issue.keys.map((unknownKey) => ({
-                key: keyPath(String(top ?? unknownKey), top === undefined ? [] : [...rest, unknownKey]),
+                key: keyPath(
+                    String(top ?? unknownKey),
+                    top === undefined ? [] : [...rest, unknownKey],
+                ),
                 message:
                     top === undefined
                         ? `unknown key; expected one of ${[...PLAIN_KEYS, ...SECRET_KEYS].join(", ")}`
@@ -618,16 +638,20 @@ export function parseConfig(raw: RawConfig): PlatformConfig {
     if (!secrets.success) {
         problems.push(...toProblems(secrets.error, secretInput, new Set(SECRET_KEYS)));
     }
-    if (!plain.success || !secrets.success) {
-        throw new ConfigError(problems);
-    }
 
-    const engines = plain.data.dockerHosts.map((host, index) =>
-        parseEngineUrl(host, index, secrets.data.dockerTls),
-    );
+    // The Engine URLs need only the hosts and their TLS material: they are checked even when
+    // another key is wrong, so that one run reports as much as it can.
+    const hosts = plainSchema.shape.dockerHosts.safeParse(plainInput.dockerHosts);
+    const tls = secretSchema.shape.dockerTls.safeParse(secretInput.dockerTls);
+    const engines =
+        hosts.success && tls.success
+            ? hosts.data.map((host, index) => parseEngineUrl(host, index, tls.data))
+            : [];
     problems.push(...engines.flatMap((e) => e.problems));
-    problems.push(...crossChecks(plain.data, secrets.data));
-    if (problems.length > 0) {
+    if (plain.success && secrets.success) {
+        problems.push(...crossChecks(plain.data, secrets.data));
+    }
+    if (problems.length > 0 || !plain.success || !secrets.success) {
         throw new ConfigError(problems);
     }
 
@@ -666,7 +690,11 @@ export function parseConfig(raw: RawConfig): PlatformConfig {
             version: config.rancher.version,
             hostname: rancherHostname,
             httpsPort: config.rancher.httpsPort,
-            apiUrl: config.rancher.apiUrl ?? `https://${rancherHostname}:${config.rancher.httpsPort}`,
+            apiUrl:
+                config.rancher.apiUrl ??
+                (config.rancher.httpsPort === 443
+                    ? `https://${rancherHostname}`
+                    : `https://${rancherHostname}:${config.rancher.httpsPort}`),
             adminPassword: wrap(secret.rancherAdminPassword),
             token: wrap(secret.rancherToken),
         },

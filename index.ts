@@ -10,7 +10,17 @@ import { Traefik } from "./components/traefik";
 // The whole config is checked before anything is declared: a wrong stack file creates nothing.
 const config = loadConfig();
 
-const hosts = config.dockerHosts.map((host) => new DockerHost(host.name, { host }));
+// Rancher in `docker` mode and a k3s server run as containers on hosts of their role.
+const runsPlatformContainers = (roles: string[]) =>
+    (roles.includes("rancher") && config.rancher.mode === "docker") ||
+    (roles.includes("kubernetes") && config.kubernetes.distribution === "k3s");
+const hosts = config.dockerHosts.map(
+    (host) =>
+        new DockerHost(host.name, {
+            host,
+            runsPlatformContainers: runsPlatformContainers(host.roles),
+        }),
+);
 const hostsWithRole = (role: "rancher" | "kubernetes") =>
     hosts.filter((host) => host.roles.includes(role));
 
@@ -48,7 +58,9 @@ let clusterId: pulumi.Output<string>;
 if (cluster.rancherClusterId !== undefined) {
     clusterId = cluster.rancherClusterId;
 } else {
-    const rancherBeside = rancher.container !== undefined && cluster.server !== undefined &&
+    const rancherBeside =
+        rancher.container !== undefined &&
+        cluster.server !== undefined &&
         hostsWithRole("rancher")[0] === hostsWithRole("kubernetes")[0];
     const registration = new ClusterRegistration("flex4apps", {
         rancherProvider: rancher.provider,

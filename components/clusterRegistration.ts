@@ -23,7 +23,11 @@ export interface ClusterRegistrationArgs {
 export class ClusterRegistration extends pulumi.ComponentResource {
     public readonly clusterId: pulumi.Output<string>;
 
-    constructor(name: string, args: ClusterRegistrationArgs, opts?: pulumi.ComponentResourceOptions) {
+    constructor(
+        name: string,
+        args: ClusterRegistrationArgs,
+        opts?: pulumi.ComponentResourceOptions,
+    ) {
         super("flex4apps:rancher:ClusterRegistration", name, {}, opts);
 
         const dependsOn: pulumi.Resource[] = [];
@@ -59,7 +63,7 @@ export class ClusterRegistration extends pulumi.ComponentResource {
                 create: [
                     "set -eu",
                     "umask 077",
-                    'dir=$(mktemp -d); trap \'rm -rf "$dir"\' EXIT',
+                    "dir=$(mktemp -d); trap 'rm -rf \"$dir\"' EXIT",
                     'printf "%s" "$F4A_KUBECONFIG" > "$dir/kubeconfig"',
                     'printf "%s" "$F4A_RANCHER_CA" > "$dir/ca.pem"',
                     'ca=""; [ -s "$dir/ca.pem" ] && ca="--cacert $dir/ca.pem"',

@@ -5,6 +5,8 @@ import type { DockerHostConfig, HostRole } from "../config";
 export interface DockerHostArgs {
     /** The host as the stack config describes it. */
     host: DockerHostConfig;
+    /** Whether the platform runs containers of its own here (Rancher, a k3s server). */
+    runsPlatformContainers: boolean;
 }
 
 /**
@@ -17,7 +19,8 @@ export interface DockerHostArgs {
  */
 export class DockerHost extends pulumi.ComponentResource {
     public readonly provider: docker.Provider;
-    public readonly network: docker.Network;
+    /** The network the platform's containers share; only on hosts that run them. */
+    public readonly network?: docker.Network;
     /** The host's private or loopback address; every published management port binds to it. */
     public readonly address: string;
     public readonly roles: HostRole[];
@@ -47,18 +50,28 @@ export class DockerHost extends pulumi.ComponentResource {
             { parent: this },
         );
 
-        this.network = new docker.Network(
-            `${name}-network`,
-            { name: "flex4apps", driver: "bridge", attachable: true },
-            { parent: this, provider: this.provider },
-        );
+        if (args.runsPlatformContainers) {
+            this.network = new docker.Network(
+                `${name}-network`,
+                { name: "flex4apps", driver: "bridge", attachable: true },
+                { parent: this, provider: this.provider },
+            );
+        }
 
-        this.registerOutputs({ address: this.address, networkName: this.network.name });
+        this.registerOutputs({ address: this.address, networkName: this.network?.name });
     }
 
     /** Options for a resource that lives on this host's Engine. */
     resourceOptions(parent: pulumi.Resource): pulumi.CustomResourceOptions {
         return { parent, provider: this.provider };
+    }
+
+    /** The platform network, for a container of the platform's own on this host. */
+    platformNetwork(): docker.types.input.ContainerNetworksAdvanced {
+        if (this.network === undefined) {
+            throw new pulumi.ResourceError("this host runs no platform containers", this);
+        }
+        return { name: this.network.name };
     }
 
     /** A port published on this host, bound to its private address only. */

@@ -122,10 +122,15 @@ export class KubernetesCluster extends pulumi.ComponentResource {
      */
     private k3sServer(name: string, args: KubernetesClusterArgs) {
         const host = args.hosts[0];
-        const token =
+        // Generated secrets are marked here, not only by the provider's schema.
+        const token = pulumi.secret(
             args.k3sToken ??
-            new random.RandomPassword(`${name}-token`, { length: 48, special: false }, { parent: this })
-                .result;
+                new random.RandomPassword(
+                    `${name}-token`,
+                    { length: 48, special: false },
+                    { parent: this },
+                ).result,
+        );
         const image = new docker.RemoteImage(
             `${name}-image`,
             { name: `rancher/k3s:${args.version}`, keepLocally: true },
@@ -148,7 +153,7 @@ export class KubernetesCluster extends pulumi.ComponentResource {
                 // Traefik's web and websecure entrypoints reach the host through k3s's service
                 // load balancer; like the API they are bound to the host's address.
                 ports: [host.bind(6443, args.apiPort), host.bind(80), host.bind(443)],
-                networksAdvanced: [{ name: host.network.name }],
+                networksAdvanced: [host.platformNetwork()],
                 tmpfs: { "/run": "", "/var/run": "" },
                 volumes: [{ volumeName: "k3s-server-data", containerPath: "/var/lib/rancher/k3s" }],
             },
@@ -204,7 +209,10 @@ export class KubernetesCluster extends pulumi.ComponentResource {
         for (const host of args.hosts) {
             const ssh = host.config.ssh;
             if (ssh === undefined) {
-                throw new pulumi.ResourceError(`host ${host.config.name} has no SSH settings`, this);
+                throw new pulumi.ResourceError(
+                    `host ${host.config.name} has no SSH settings`,
+                    this,
+                );
             }
             new command.remote.Command(
                 `${name}-register-${host.config.name}`,

@@ -71,11 +71,14 @@ export class Rancher extends pulumi.ComponentResource {
         const certificate = this.serverCertificate(name, args.hostname);
         this.caCertPem = certificate.caPem;
 
-        const bootstrapPassword = new random.RandomPassword(
-            `${name}-bootstrap-password`,
-            { length: 24, special: false },
-            { parent: this },
-        ).result;
+        // Generated secrets are marked here, not only by the provider's schema.
+        const bootstrapPassword = pulumi.secret(
+            new random.RandomPassword(
+                `${name}-bootstrap-password`,
+                { length: 24, special: false },
+                { parent: this },
+            ).result,
+        );
         this.adminPassword = pulumi.secret(
             args.adminPassword ??
                 new random.RandomPassword(
@@ -103,14 +106,19 @@ export class Rancher extends pulumi.ComponentResource {
                 // passes them through is only seen by a real `pulumi up`.
                 command: [`--https-listen-port=${args.httpsPort}`, "--http-listen-port=8080"],
                 ports: [host.bind(args.httpsPort)],
-                networksAdvanced: [{ name: host.network.name, aliases: [args.hostname] }],
+                networksAdvanced: [{ ...host.platformNetwork(), aliases: [args.hostname] }],
                 envs: [pulumi.interpolate`CATTLE_BOOTSTRAP_PASSWORD=${bootstrapPassword}`],
                 uploads: [
                     { file: "/etc/rancher/ssl/cert.pem", content: certificate.certPem },
                     { file: "/etc/rancher/ssl/key.pem", content: certificate.keyPem },
                     { file: "/etc/rancher/ssl/cacerts.pem", content: certificate.caPem },
                 ],
-                volumes: [{ volumeName: `${RANCHER_CONTAINER_NAME}-data`, containerPath: "/var/lib/rancher" }],
+                volumes: [
+                    {
+                        volumeName: `${RANCHER_CONTAINER_NAME}-data`,
+                        containerPath: "/var/lib/rancher",
+                    },
+                ],
             },
             host.resourceOptions(this),
         );
@@ -140,7 +148,11 @@ export class Rancher extends pulumi.ComponentResource {
 
     /** A CA of the platform's own and a server certificate for Rancher's host name, signed by it. */
     private serverCertificate(name: string, hostname: string) {
-        const caKey = new tls.PrivateKey(`${name}-ca-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent: this });
+        const caKey = new tls.PrivateKey(
+            `${name}-ca-key`,
+            { algorithm: "ECDSA", ecdsaCurve: "P256" },
+            { parent: this },
+        );
         const ca = new tls.SelfSignedCert(
             `${name}-ca`,
             {

@@ -50,7 +50,7 @@ export function traefikValues(): Record<string, unknown> {
             kubernetesCRD: { enabled: true, allowCrossNamespace: false },
             kubernetesIngress: { enabled: true },
         },
-        globalArguments: ["--global.checknewversion=false", "--global.sendanonymoususage=false"],
+        global: { checkNewVersion: false, sendAnonymousUsage: false },
     };
 }
 

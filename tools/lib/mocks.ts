@@ -17,8 +17,10 @@ function mockPem(kind: string, name: string): string {
  */
 function computedState(type: string, name: string, inputs: Record<string, unknown>) {
     switch (type) {
-        case "random:index/randomPassword:RandomPassword":
-            return { result: `mock-password-${digest(name, "password").toString("hex")}` };
+        case "random:index/randomPassword:RandomPassword": {
+            const length = typeof inputs.length === "number" ? inputs.length : 16;
+            return { result: digest(name, "password").toString("hex").slice(0, length) };
+        }
         case "random:index/randomBytes:RandomBytes": {
             const length = typeof inputs.length === "number" ? inputs.length : 16;
             const bytes = digest(name, "bytes").subarray(0, length);
@@ -58,6 +60,18 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
                 },
                 kubeConfig: `apiVersion: v1\nkind: Config\nclusters: []\n`,
             };
+        case "docker:index/container:Container": {
+            const networks = Array.isArray(inputs.networksAdvanced) ? inputs.networksAdvanced : [];
+            const host = 2 + (digest(name, "address")[0] % 250);
+            return {
+                networkDatas: networks.map((network: { name?: string }) => ({
+                    networkName: network.name,
+                    ipAddress: `172.18.0.${host}`,
+                    ipPrefixLength: 16,
+                    gateway: "172.18.0.1",
+                })),
+            };
+        }
         case "command:local:Command":
         case "command:remote:Command":
             return { stdout: `mock output of ${name}`, stderr: "" };
