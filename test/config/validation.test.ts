@@ -1,0 +1,300 @@
+import { baseConfig, TEST_TLS } from "../support/configs";
+import { runWithConfig, type Program } from "../support/program";
+
+type Config = Record<string, any>;
+
+interface Rule {
+    rule: string;
+    plain?: (config: Config) => void;
+    secrets?: Record<string, unknown>;
+    key: string;
+    expected: RegExp;
+}
+
+/** Runs the program with one fault and returns its error message, checking nothing was made. */
+async function refuse(program: Program): Promise<string> {
+    const error = program.result.error;
+    expect(error).toBeDefined();
+    expect(error!.name).toBe("ConfigError");
+    expect(program.resources).toEqual([]);
+    return error!.message;
+}
+
+const rules: Rule[] = [
+    {
+        rule: "a required key is missing",
+        plain: (c) => delete c.domain,
+        key: "flex4apps:domain",
+        expected: /expected string; got nothing/,
+    },
+    {
+        rule: "a list is given where a list is expected, not an object",
+        plain: (c) => (c.dockerHosts = { name: "local" }),
+        key: "flex4apps:dockerHosts",
+        expected: /expected array/,
+    },
+    {
+        rule: "a number is given where text is expected",
+        plain: (c) => (c.dockerHosts[0].address = 127001),
+        key: "flex4apps:dockerHosts[0].address",
+        expected: /expected string; got 127001/,
+    },
+    {
+        rule: "a Docker host URL has an unknown scheme",
+        plain: (c) => (c.dockerHosts[0].url = "http://10.0.0.5:2376"),
+        key: "flex4apps:dockerHosts[0].url",
+        expected: /starting with unix:\/\/, ssh:\/\/ or tcp:\/\//,
+    },
+    {
+        rule: "a tcp:// Docker host URL has no port",
+        plain: (c) => (c.dockerHosts[0].url = "tcp://10.0.0.5"),
+        secrets: { dockerTls: { local: TEST_TLS } },
+        key: "flex4apps:dockerHosts[0].url",
+        expected: /explicit port/,
+    },
+    {
+        rule: "an ssh:// Docker host URL has no user",
+        plain: (c) => (c.dockerHosts[0].url = "ssh://10.0.0.5"),
+        key: "flex4apps:dockerHosts[0].url",
+        expected: /ssh:\/\/user@host/,
+    },
+    {
+        rule: "a Docker host URL has a port out of range",
+        plain: (c) => (c.dockerHosts[0].url = "ssh://ops@10.0.0.5:70000"),
+        key: "flex4apps:dockerHosts[0].url",
+        expected: /expected a Docker Engine URL/,
+    },
+    {
+        rule: "two hosts have the same name",
+        plain: (c) =>
+            c.dockerHosts.push({ name: "local", url: "ssh://ops@10.0.0.6", address: "10.0.0.6" }),
+        key: "flex4apps:dockerHosts[1].name",
+        expected: /unique host name/,
+    },
+    {
+        rule: "two projects have the same name",
+        plain: (c) => c.projects.push({ name: "monitoring", namespaces: ["influxdb"] }),
+        key: "flex4apps:projects[1].name",
+        expected: /unique project name/,
+    },
+    {
+        rule: "two projects claim the same namespace",
+        plain: (c) => c.projects.push({ name: "dashboards", namespaces: ["grafana"] }),
+        key: "flex4apps:projects[1].namespaces[0]",
+        expected: /unique namespace name/,
+    },
+    {
+        rule: "a namespace name is not a valid Kubernetes name",
+        plain: (c) => (c.projects[0].namespaces = ["Grafana_Main"]),
+        key: "flex4apps:projects[0].namespaces[0]",
+        expected: /Kubernetes namespace name.*got "Grafana_Main"/,
+    },
+    {
+        rule: "the domain is not a DNS name",
+        plain: (c) => (c.domain = "flex apps.test"),
+        key: "flex4apps:domain",
+        expected: /DNS name/,
+    },
+    {
+        rule: "the dashboard host is not a DNS name",
+        plain: (c) => (c.traefik = { dashboard: { host: "-dashboard-.test" } }),
+        key: "flex4apps:traefik.dashboard.host",
+        expected: /DNS name/,
+    },
+    {
+        rule: "Rancher's host name is not a DNS name",
+        plain: (c) => (c.rancher.hostname = "rancher_1.test"),
+        key: "flex4apps:rancher.hostname",
+        expected: /DNS name/,
+    },
+    {
+        rule: "a CIDR is not valid",
+        plain: (c) => (c.kubernetes.apiAllowedCidrs = ["10.0.0.0/33"]),
+        key: "flex4apps:kubernetes.apiAllowedCidrs[0]",
+        expected: /expected a CIDR/,
+    },
+    {
+        rule: "the distribution is not known",
+        plain: (c) => (c.kubernetes.distribution = "k8s"),
+        key: "flex4apps:kubernetes.distribution",
+        expected: /expected one of "k3s", "rke2", "existing"; got "k8s"/,
+    },
+    {
+        rule: "the Rancher mode is not known",
+        plain: (c) => (c.rancher.mode = "cloud"),
+        key: "flex4apps:rancher.mode",
+        expected: /expected one of "docker", "existing"/,
+    },
+    {
+        rule: "a host role is not known",
+        plain: (c) => (c.dockerHosts[0].roles = ["rancher", "master"]),
+        key: "flex4apps:dockerHosts[0].roles[1]",
+        expected: /expected one of "rancher", "kubernetes"/,
+    },
+    {
+        rule: "Rancher in existing mode has no apiUrl",
+        plain: (c) => (c.rancher = { mode: "existing" }),
+        secrets: { rancherToken: "token-test" },
+        key: "flex4apps:rancher.apiUrl",
+        expected: /needs rancher.apiUrl/,
+    },
+    {
+        rule: "Rancher in existing mode has no token",
+        plain: (c) => (c.rancher = { mode: "existing", apiUrl: "https://rancher.test" }),
+        key: "flex4apps:rancherToken",
+        expected: /needs an API token/,
+    },
+    {
+        rule: "Rancher in docker mode has no host with role rancher",
+        plain: (c) => (c.dockerHosts[0].roles = ["kubernetes"]),
+        key: "flex4apps:dockerHosts",
+        expected: /exactly one host with role "rancher", found 0/,
+    },
+    {
+        rule: "k3s has no host with role kubernetes",
+        plain: (c) => (c.dockerHosts[0].roles = ["rancher"]),
+        key: "flex4apps:dockerHosts",
+        expected: /exactly one host with role "kubernetes", found 0/,
+    },
+    {
+        rule: "rke2 has no host with role kubernetes",
+        plain: (c) => {
+            c.kubernetes.distribution = "rke2";
+            c.dockerHosts[0].roles = ["rancher"];
+        },
+        key: "flex4apps:dockerHosts",
+        expected: /"rke2" needs at least one host with role "kubernetes"/,
+    },
+    {
+        rule: "an rke2 node cannot be reached over SSH",
+        plain: (c) => (c.kubernetes.distribution = "rke2"),
+        key: "flex4apps:dockerHosts[0].ssh.host",
+        expected: /registered over SSH/,
+    },
+    {
+        rule: "an existing cluster has no kubeconfig",
+        plain: (c) => (c.kubernetes.distribution = "existing"),
+        key: "flex4apps:kubeconfig",
+        expected: /needs the cluster's kubeconfig/,
+    },
+    {
+        rule: "a Docker host on plain tcp:// has no TLS material (insecure)",
+        plain: (c) => (c.dockerHosts[0].url = "tcp://10.0.0.5:2376"),
+        key: "flex4apps:dockerHosts[0].url",
+        expected: /refused as insecure: a tcp:\/\/ Engine URL needs TLS client material/,
+    },
+    {
+        rule: "a Docker host on the unencrypted port 2375 (insecure)",
+        plain: (c) => (c.dockerHosts[0].url = "tcp://10.0.0.5:2375"),
+        secrets: { dockerTls: { local: TEST_TLS } },
+        key: "flex4apps:dockerHosts[0].url",
+        expected: /refused as insecure: 2375/,
+    },
+    {
+        rule: "a host address of 0.0.0.0 binds to all interfaces (insecure)",
+        plain: (c) => (c.dockerHosts[0].address = "0.0.0.0"),
+        key: "flex4apps:dockerHosts[0].address",
+        expected: /refused as insecure: this address binds to all interfaces/,
+    },
+    {
+        rule: "a host address of :: binds to all interfaces (insecure)",
+        plain: (c) => (c.dockerHosts[0].address = "::"),
+        key: "flex4apps:dockerHosts[0].address",
+        expected: /refused as insecure/,
+    },
+    {
+        rule: "the dashboard is open to 0.0.0.0/0 (insecure)",
+        plain: (c) =>
+            (c.traefik = { dashboard: { allowedSourceRanges: ["10.0.0.0/8", "0.0.0.0/0"] } }),
+        key: "flex4apps:traefik.dashboard.allowedSourceRanges[1]",
+        expected: /refused as insecure/,
+    },
+    {
+        rule: "the Kubernetes API is open to ::/0 (insecure)",
+        plain: (c) => (c.kubernetes.apiAllowedCidrs = ["::/0"]),
+        key: "flex4apps:kubernetes.apiAllowedCidrs[0]",
+        expected: /refused as insecure/,
+    },
+    {
+        rule: "an unknown top-level key (a typo)",
+        plain: (c) => (c.dockerHost = []),
+        key: "flex4apps:dockerHost",
+        expected: /unknown key/,
+    },
+    {
+        rule: "an unknown nested key (a typo)",
+        plain: (c) => (c.traefik = { dashboard: { allowedSourceRange: ["10.0.0.0/8"] } }),
+        key: "flex4apps:traefik.dashboard.allowedSourceRange",
+        expected: /unknown key/,
+    },
+    {
+        rule: "a secret key stored in plain text",
+        plain: (c) => (c.rancherAdminPassword = "in-plain-sight-1234"),
+        key: "flex4apps:rancherAdminPassword",
+        expected: /stored in plain text/,
+    },
+    {
+        rule: "a dashboard password that bcrypt would cut short",
+        secrets: { dashboardPasswords: { admin: "p".repeat(73) } },
+        key: "flex4apps:dashboardPasswords.admin",
+        expected: /at most 72 bytes/,
+    },
+];
+
+describe("the stack config is checked before anything is created", () => {
+    it.each(rules.map((r) => [r.rule, r]))("refuses: %s", async (_, rule) => {
+        const config = baseConfig();
+        rule.plain?.(config);
+        const message = await refuse(await runWithConfig(config, rule.secrets ?? {}));
+        const line = message.split("\n").find((l) => l.includes(`- ${rule.key}:`));
+        expect(line).toBeDefined();
+        expect(line).toMatch(rule.expected);
+    });
+
+    it("accepts the base config the rules start from (so each rule is what fails)", async () => {
+        const program = await runWithConfig(baseConfig());
+        expect(program.result.error).toBeUndefined();
+        expect(program.resources.length).toBeGreaterThan(0);
+    });
+
+    it("reports every problem of a stack file with several faults at once", async () => {
+        const config = baseConfig();
+        config.domain = "not a domain";
+        config.dockerHosts[0].url = "tcp://10.0.0.5:2376";
+        config.kubernetes.distribution = "k8s";
+        config.projects[0].namespaces = ["Bad_Name"];
+        config.extra = true;
+        const message = await refuse(await runWithConfig(config));
+        for (const key of [
+            "flex4apps:domain",
+            "flex4apps:dockerHosts[0].url",
+            "flex4apps:kubernetes.distribution",
+            "flex4apps:projects[0].namespaces[0]",
+            "flex4apps:extra",
+        ]) {
+            expect(message).toContain(`- ${key}:`);
+        }
+        expect(message).toMatch(/^The stack config has 5 problems; nothing was created:/);
+    });
+
+    it("never shows a secret's value in a message", async () => {
+        const secretValue = "short-secret";
+        const program = await runWithConfig(baseConfig(), {
+            dashboardPasswords: { admin: secretValue.slice(0, 5) },
+            k3sToken: secretValue,
+        });
+        const message = await refuse(program);
+        expect(message).toContain("flex4apps:dashboardPasswords.admin");
+        expect(message).toContain("flex4apps:k3sToken");
+        expect(message).not.toContain(secretValue.slice(0, 5));
+        expect(message).toContain("got a secret value");
+    });
+
+    it("stops as Pulumi stops for a user error: a RunError, whose stack Pulumi does not print", async () => {
+        const config = baseConfig();
+        delete config.domain;
+        const program = await runWithConfig(config);
+        const error = program.result.error as Error & { __pulumiRunError?: boolean };
+        expect(error.__pulumiRunError).toBe(true);
+    });
+});
