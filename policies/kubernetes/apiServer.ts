@@ -1,0 +1,43 @@
+import { Endpoint, endpointPolicy } from "../lib/exposure";
+import { serviceMentions } from "../lib/services";
+import { imageRepository } from "../lib/workloads";
+
+const apiServer: Endpoint = {
+    label: "the Kubernetes API server",
+    ports: [6443],
+    portNames: ["kube-apiserver", "apiserver"],
+    isEndpointContainer: (container) =>
+        /(^|\/)kube-apiserver(-[a-z0-9]+)?$/.test(imageRepository(container.image)),
+    isEndpointService: (service) =>
+        (service.name === "kubernetes" && service.namespace === "default") ||
+        serviceMentions(service, /^kube-apiserver$/),
+    fix:
+        "bind 6443 to a private address (ports[].ip / hostIP), keep the Service ClusterIP or an " +
+        "internal load balancer, or set loadBalancerSourceRanges to the admin networks",
+};
+
+/**
+ * Stops the Kubernetes API server (6443; kube-apiserver images; the `kubernetes` Service) from
+ * being reachable from public networks: a container port (k3s, kind, rke2 in Docker) bound to
+ * all interfaces or a public address, a pod `hostPort`/`hostNetwork`, or a NodePort,
+ * LoadBalancer without source ranges (or open to 0.0.0.0/0, ::/0) or public externalIPs Service.
+ *
+ * Reads: docker `Container.ports[].{internal, external, ip}`, `networkMode`; swarm
+ * `endpointSpec.ports`; pod specs' ports, `hostPort`, `hostIP`, `hostNetwork`, image; Service
+ * `spec.{type, ports[].{name, port, targetPort}, externalIPs, loadBalancerSourceRanges}`,
+ * `metadata.annotations`, name, selector, labels.
+ *
+ * Fix: bind to a private address, use an internal load balancer or restrict source ranges.
+ *
+ * Corresponds to: CIS Docker Benchmark 5.13 (v1.2.0) for the container binding; Checkov
+ * CKV_K8S_26 / Trivy KSV024 (hostPort) and Checkov CKV_K8S_19 / Trivy KSV009 (hostNetwork) for
+ * pod specs; no direct equivalent for Services.
+ */
+export const kubernetesApiServerNotPublic = endpointPolicy(
+    {
+        name: "kubernetes-api-server-not-public",
+        description: "The Kubernetes API server must not be reachable from public networks.",
+        severity: "critical",
+    },
+    apiServer,
+);

@@ -1,0 +1,144 @@
+import { KubernetesObject, kubernetesObjectsOf } from "./kubernetesObjects";
+import { isPubliclyReachable, PrivateNetworks, reachOf } from "./network";
+import { Finding, PolicyMetadata, resourcePolicy, ResourceView } from "./policy";
+import { isService, publicServiceExposure, ServicePort, servicePorts } from "./services";
+import { Settings } from "./settings";
+import { containersOf, PortBinding, WorkloadContainer } from "./workloads";
+
+/**
+ * A management endpoint, described by what identifies it: the ports it listens on, the Service
+ * port names it goes by, and predicates that recognise its containers and Services outright.
+ */
+export interface Endpoint {
+    /** What is exposed, in words: "the kubelet API". */
+    label: string;
+    ports: number[];
+    /** Match `ports` on the container side only (a host port carries whatever maps to it). */
+    containerSideOnly?: boolean;
+    portNames?: string[];
+    /** A container that is this endpoint: any port it publishes counts. */
+    isEndpointContainer?: (container: WorkloadContainer) => boolean;
+    /** A Service in front of this endpoint: any port it opens counts. */
+    isEndpointService?: (service: KubernetesObject) => boolean;
+    fix: string;
+}
+
+function reachText(hostIp: string | undefined, networks: PrivateNetworks): string | undefined {
+    const reach = reachOf(hostIp, networks);
+    if (!isPubliclyReachable(reach)) {
+        return undefined;
+    }
+    return reach === "all-interfaces"
+        ? `all interfaces${hostIp ? ` (${hostIp})` : " (no ip set)"}`
+        : `public address ${hostIp}`;
+}
+
+function portText(binding: PortBinding): string {
+    const host =
+        binding.hostPort === undefined ? "a random host port" : `host port ${binding.hostPort}`;
+    return binding.containerPort === undefined
+        ? host
+        : `${host} → container port ${binding.containerPort}/${binding.protocol}`;
+}
+
+/** Public port bindings of a container that reach the endpoint. */
+export function containerExposures(
+    container: WorkloadContainer,
+    endpoint: Endpoint,
+    networks: PrivateNetworks,
+): Finding[] {
+    const wholeContainer = endpoint.isEndpointContainer?.(container) ?? false;
+    const findings: Finding[] = [];
+    for (const binding of container.bindings) {
+        const matches =
+            wholeContainer ||
+            endpoint.ports.includes(binding.containerPort ?? -1) ||
+            (!endpoint.containerSideOnly && endpoint.ports.includes(binding.hostPort ?? -1));
+        const reach = reachText(binding.hostIp, networks);
+        if (matches && reach) {
+            findings.push({
+                exposed: `${endpoint.label} published on ${reach}, ${portText(binding)}`,
+                field: binding.field,
+                fix: endpoint.fix,
+            });
+        }
+    }
+    const bound = new Set(container.bindings.map((binding) => binding.containerPort));
+    const unboundHostPorts = container.declaredPorts.filter(
+        (port) => !bound.has(port) && endpoint.ports.includes(port),
+    );
+    const listensOnHost = wholeContainer || unboundHostPorts.length > 0;
+    if (container.hostNetwork && findings.length === 0 && listensOnHost) {
+        findings.push({
+            exposed:
+                `${endpoint.label} listens in the host's network namespace, so on every ` +
+                `interface of the host` +
+                (unboundHostPorts.length > 0 ? ` (port ${unboundHostPorts.join(", ")})` : ""),
+            field: container.field === "" ? "networkMode" : `${container.field} (hostNetwork)`,
+            fix: endpoint.fix,
+        });
+    }
+    return findings;
+}
+
+function portMatches(port: ServicePort, endpoint: Endpoint): boolean {
+    const names = endpoint.portNames ?? [];
+    return (
+        endpoint.ports.includes(port.port ?? -1) ||
+        endpoint.ports.includes(port.targetPort ?? -1) ||
+        names.includes(port.name) ||
+        names.includes(port.targetPortName ?? "")
+    );
+}
+
+/** Ports of a publicly reachable Service that lead to the endpoint. */
+export function serviceExposures(
+    service: KubernetesObject,
+    endpoint: Endpoint,
+    networks: PrivateNetworks,
+): Finding[] {
+    const exposure = publicServiceExposure(service, networks);
+    if (!exposure) {
+        return [];
+    }
+    const wholeService = endpoint.isEndpointService?.(service) ?? false;
+    return servicePorts(service)
+        .filter((port) => wholeService || portMatches(port, endpoint))
+        .map((port) => ({
+            exposed:
+                `${endpoint.label} exposed through ${exposure}, port ` +
+                `${port.port ?? "?"}${port.name ? ` ("${port.name}")` : ""} → target ` +
+                `${port.targetPortName ?? port.targetPort ?? "?"}`,
+            field: port.field,
+            fix: endpoint.fix,
+        }));
+}
+
+/** Every way a resource publishes the endpoint: container ports, host network, Services. */
+export function endpointExposures(
+    resource: ResourceView,
+    settings: Settings,
+    endpoint: Endpoint,
+): Finding[] {
+    const networks = settings.privateNetworks;
+    return [
+        ...containersOf(resource).flatMap((container) =>
+            containerExposures(container, endpoint, networks),
+        ),
+        ...kubernetesObjectsOf(resource)
+            .filter(isService)
+            .flatMap((service) => serviceExposures(service, endpoint, networks)),
+    ];
+}
+
+/** A policy that blocks every public exposure of one endpoint; its fix is the endpoint's. */
+export function endpointPolicy(
+    metadata: Omit<PolicyMetadata, "remediationSteps">,
+    endpoint: Endpoint,
+) {
+    return resourcePolicy({
+        ...metadata,
+        remediationSteps: endpoint.fix,
+        check: (resource, settings) => endpointExposures(resource, settings, endpoint),
+    });
+}

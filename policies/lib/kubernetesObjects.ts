@@ -1,0 +1,95 @@
+import { ResourceView } from "./policy";
+import { field, isRecord, list, PlainRecord, record, text } from "./values";
+
+/**
+ * A Kubernetes object a policy can judge: a typed resource (`kubernetes:apps/v1:Deployment`), a
+ * custom resource (`kubernetes:traefik.io/v1alpha1:IngressRoute`), or an object embedded in a
+ * Helm release's `extraObjects`.
+ */
+export interface KubernetesObject {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    namespace: string;
+    metadata: PlainRecord;
+    spec: PlainRecord;
+    body: PlainRecord;
+    /** Where the object sits in the resource's inputs ("" for the resource itself). */
+    field: string;
+}
+
+/** Helm types whose inputs carry chart values (a v3 `Chart` is a local component: no inputs). */
+const helmTypes = new Set(["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"]);
+
+export function isHelmChart(resource: ResourceView): boolean {
+    return helmTypes.has(resource.type);
+}
+
+/** The Helm release's namespace, where its objects land unless they name another one. */
+export function helmNamespace(resource: ResourceView): string {
+    return text(resource.props.namespace) ?? "default";
+}
+
+/** Whether a Helm release or chart installs the Traefik chart. */
+export function isTraefikChart(resource: ResourceView): boolean {
+    if (!isHelmChart(resource)) {
+        return false;
+    }
+    const chart = text(resource.props.chart) ?? "";
+    const repository = text(field(resource.props, "repositoryOpts", "repo")) ?? "";
+    return /(^|[/:])traefik$/i.test(chart) || /traefik/i.test(repository);
+}
+
+export function objectFromBody(
+    body: PlainRecord,
+    fieldPath: string,
+    defaultNamespace: string,
+    fallback: { apiVersion?: string; kind?: string } = {},
+): KubernetesObject {
+    const metadata = record(body.metadata);
+    return {
+        apiVersion: text(body.apiVersion) ?? fallback.apiVersion ?? "",
+        kind: text(body.kind) ?? fallback.kind ?? "",
+        name: text(metadata.name) ?? "",
+        namespace: text(metadata.namespace) ?? defaultNamespace,
+        metadata,
+        spec: record(body.spec),
+        body,
+        field: fieldPath,
+    };
+}
+
+/** `kubernetes:apps/v1:Deployment` → `{ apiVersion: "apps/v1", kind: "Deployment" }`. */
+function parseTypeToken(type: string): { apiVersion: string; kind: string } | undefined {
+    const match = /^kubernetes:([^:]+):([^:]+)$/.exec(type);
+    if (!match || match[1].startsWith("helm.sh") || match[1].startsWith("yaml")) {
+        return undefined;
+    }
+    return { apiVersion: match[1].replace(/^core\//, ""), kind: match[2] };
+}
+
+/** Every Kubernetes object a resource declares, itself or embedded in chart values. */
+export function kubernetesObjectsOf(resource: ResourceView): KubernetesObject[] {
+    const token = parseTypeToken(resource.type);
+    if (token) {
+        return [objectFromBody(resource.props, "", "default", token)];
+    }
+    if (!isHelmChart(resource)) {
+        return [];
+    }
+    // Limitation: extraObjects given as YAML template strings, and values in valueYamlFiles,
+    // are not read; only extraObjects written as objects in `values` are checked.
+    const objects: KubernetesObject[] = [];
+    list(field(resource.props, "values", "extraObjects")).forEach((entry, index) => {
+        if (isRecord(entry)) {
+            const path = `values.extraObjects[${index}]`;
+            objects.push(objectFromBody(entry, path, helmNamespace(resource)));
+        }
+    });
+    return objects;
+}
+
+/** The field path below an object, joined to where the object sits. */
+export function at(object: KubernetesObject, path: string): string {
+    return object.field === "" ? path : `${object.field}.${path}`;
+}

@@ -1,0 +1,129 @@
+import * as ipaddr from "ipaddr.js";
+
+/**
+ * Address ranges that are never reachable from the public Internet, and so count as private:
+ * RFC 1918, loopback, link-local, carrier-grade NAT shared space (RFC 6598, used by overlay
+ * networks such as Tailscale) and IPv6 unique-local addresses. The pack's `privateCidrs` config
+ * adds to this list.
+ */
+export const builtInPrivateCidrs: readonly string[] = [
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "127.0.0.0/8",
+    "169.254.0.0/16",
+    "100.64.0.0/10",
+    "::1/128",
+    "fe80::/10",
+    "fc00::/7",
+];
+
+type Range = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+/** The set of ranges that count as private; built once from the built-ins and the config. */
+export class PrivateNetworks {
+    private readonly ranges: Range[];
+
+    constructor(extraCidrs: readonly string[] = []) {
+        this.ranges = [...builtInPrivateCidrs, ...extraCidrs].map(parseCidr);
+    }
+
+    contains(address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+        return this.ranges.some(
+            ([network, bits]) => network.kind() === address.kind() && address.match(network, bits),
+        );
+    }
+
+    /** Whether every address of `cidr` is private. */
+    containsCidr(cidr: string): boolean {
+        const [network, bits] = parseCidr(cidr);
+        return this.ranges.some(
+            ([range, rangeBits]) =>
+                range.kind() === network.kind() &&
+                rangeBits <= bits &&
+                network.match(range, rangeBits),
+        );
+    }
+}
+
+/** Parses a CIDR; a bare address is taken as a single-host range. Throws on anything else. */
+export function parseCidr(cidr: string): Range {
+    const trimmed = cidr.trim();
+    if (trimmed.includes("/")) {
+        const [network, bits] = ipaddr.parseCIDR(trimmed);
+        return [unmap(network), network.kind() === "ipv6" && isMapped(network) ? bits - 96 : bits];
+    }
+    const address = unmap(ipaddr.parse(trimmed));
+    return [address, address.kind() === "ipv4" ? 32 : 128];
+}
+
+export function isValidCidr(cidr: string): boolean {
+    try {
+        parseCidr(cidr);
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+function isMapped(address: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+    return address.kind() === "ipv6" && (address as ipaddr.IPv6).isIPv4MappedAddress();
+}
+
+function unmap(address: ipaddr.IPv4 | ipaddr.IPv6): ipaddr.IPv4 | ipaddr.IPv6 {
+    return isMapped(address) ? (address as ipaddr.IPv6).toIPv4Address() : address;
+}
+
+/**
+ * How reachable a listening or target address is:
+ * - `all-interfaces`: absent, empty, `0.0.0.0` or `::` — every interface of the host, public;
+ * - `public`: an address outside the private ranges;
+ * - `private`: inside them (or `localhost`);
+ * - `name`: a host name, whose addresses cannot be known from the program.
+ */
+export type Reach = "all-interfaces" | "public" | "private" | "name";
+
+export function reachOf(host: string | undefined, networks: PrivateNetworks): Reach {
+    const bare = (host ?? "").trim().replace(/^\[(.*)\]$/, "$1");
+    if (bare === "" || bare === "*") {
+        return "all-interfaces";
+    }
+    if (bare.toLowerCase() === "localhost") {
+        return "private";
+    }
+    if (!ipaddr.isValid(bare)) {
+        return "name";
+    }
+    const address = unmap(ipaddr.parse(bare));
+    if (address.range() === "unspecified") {
+        return "all-interfaces";
+    }
+    return networks.contains(address) ? "private" : "public";
+}
+
+/** Whether a bind or target address can be reached from public networks. */
+export function isPubliclyReachable(reach: Reach): boolean {
+    return reach === "all-interfaces" || reach === "public";
+}
+
+/** The host and port of a `scheme://host:port/...` address, IPv6 literals included. */
+export function splitAddress(address: string): { scheme?: string; host: string; port?: number } {
+    const match =
+        /^(?:([a-z][a-z0-9+.-]*):\/\/)?(?:[^@/]*@)?(\[[^\]]*\]|[^:/?#]*)(?::(\d+))?/i.exec(
+            address.trim(),
+        );
+    return {
+        scheme: match?.[1]?.toLowerCase(),
+        host: (match?.[2] ?? "").replace(/^\[(.*)\]$/, "$1"),
+        port: match?.[3] === undefined ? undefined : Number(match[3]),
+    };
+}
+
+/** Whether a CIDR such as `0.0.0.0/0` or `::/0` lets in every address. */
+export function isWorldCidr(cidr: string): boolean {
+    try {
+        return parseCidr(cidr)[1] === 0;
+    } catch {
+        return false;
+    }
+}

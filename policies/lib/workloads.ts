@@ -1,0 +1,264 @@
+import { at, KubernetesObject, kubernetesObjectsOf } from "./kubernetesObjects";
+import { ResourceView } from "./policy";
+import { field, integer, isRecord, isTrue, list, Plain, PlainRecord, record, text } from "./values";
+
+/** A container port published on a host: Docker `ports`, swarm `endpointSpec`, `hostPort`. */
+export interface PortBinding {
+    containerPort?: number;
+    /** Absent when the engine picks a free port. */
+    hostPort?: number;
+    /** Absent means every interface of the host. */
+    hostIp?: string;
+    protocol: string;
+    field: string;
+}
+
+/** One container, whatever resource declares it, read into the terms the policies use. */
+export interface WorkloadContainer {
+    /** The resource field the container is declared at ("" for a docker Container). */
+    field: string;
+    image: string;
+    /** Entrypoint, command and arguments, split into words. */
+    arguments: string[];
+    environment: Map<string, string>;
+    labels: Map<string, string>;
+    /** Host paths mounted into the container. */
+    hostPaths: string[];
+    bindings: PortBinding[];
+    /** Shares the host's network: every port it listens on is a port of the host. */
+    hostNetwork: boolean;
+    /** Ports the container declares it listens on. */
+    declaredPorts: number[];
+    /** Files written into the container (docker `uploads`), by path. */
+    files: Map<string, string>;
+}
+
+/** The repository of an image reference, without registry, tag or digest: `rancher/rancher`. */
+export function imageRepository(image: string): string {
+    const withoutDigest = image.trim().toLowerCase().split("@")[0];
+    const parts = withoutDigest.split("/");
+    const last = parts.pop() ?? "";
+    parts.push(last.split(":")[0]);
+    if (parts.length > 1 && /[.:]|^localhost$/.test(parts[0])) {
+        parts.shift();
+    }
+    if (parts.length > 1 && parts[0] === "library") {
+        parts.shift();
+    }
+    return parts.join("/");
+}
+
+/** Splits command words the way a shell would for the simple cases (spaces, quotes). */
+export function splitWords(values: Plain[]): string[] {
+    const words: string[] = [];
+    for (const value of values) {
+        const word = text(value);
+        if (word === undefined) {
+            continue;
+        }
+        for (const match of word.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) {
+            words.push(match[1] ?? match[2] ?? match[3]);
+        }
+    }
+    return words;
+}
+
+function keyValueList(values: Plain[]): Map<string, string> {
+    const map = new Map<string, string>();
+    for (const entry of values) {
+        const line = text(entry);
+        if (line !== undefined) {
+            const separator = line.indexOf("=");
+            map.set(
+                separator < 0 ? line : line.slice(0, separator),
+                separator < 0 ? "" : line.slice(separator + 1),
+            );
+        }
+    }
+    return map;
+}
+
+/** Docker labels: a list of `{ label, value }`, or a plain map in older providers. */
+function dockerLabels(...sources: (Plain | undefined)[]): Map<string, string> {
+    const labels = new Map<string, string>();
+    for (const source of sources) {
+        if (isRecord(source)) {
+            for (const [key, value] of Object.entries(source)) {
+                labels.set(key, text(value) ?? "");
+            }
+        }
+        for (const entry of list(source)) {
+            const label = text(field(entry, "label"));
+            if (label !== undefined) {
+                labels.set(label, text(field(entry, "value")) ?? "");
+            }
+        }
+    }
+    return labels;
+}
+
+function bindMountSources(mounts: Plain | undefined): string[] {
+    return list(mounts)
+        .filter((mount) => (text(field(mount, "type")) ?? "").toLowerCase() === "bind")
+        .map((mount) => text(field(mount, "source")))
+        .filter((source): source is string => source !== undefined);
+}
+
+function dockerContainer(props: PlainRecord): WorkloadContainer {
+    const ports = list(props.ports);
+    return {
+        field: "",
+        image: text(props.image) ?? "",
+        arguments: splitWords([...list(props.entrypoints), ...list(props.command)]),
+        environment: keyValueList(list(props.envs)),
+        labels: dockerLabels(props.labels),
+        hostPaths: [
+            ...list(props.volumes)
+                .map((volume) => text(field(volume, "hostPath")))
+                .filter((path): path is string => path !== undefined),
+            ...bindMountSources(props.mounts),
+        ],
+        bindings: ports.map((port, index) => ({
+            containerPort: integer(field(port, "internal")),
+            hostPort: integer(field(port, "external")),
+            hostIp: text(field(port, "ip")),
+            protocol: (text(field(port, "protocol")) ?? "tcp").toLowerCase(),
+            field: `ports[${index}]`,
+        })),
+        hostNetwork: text(props.networkMode) === "host",
+        declaredPorts: ports
+            .map((port) => integer(field(port, "internal")))
+            .filter((port): port is number => port !== undefined),
+        files: new Map(
+            list(props.uploads)
+                .map((upload) => [text(field(upload, "file")), text(field(upload, "content"))])
+                .filter((pair): pair is [string, string] => !pair.includes(undefined)),
+        ),
+    };
+}
+
+/** A swarm service: published ports go through the routing mesh on every node's interfaces. */
+function dockerService(props: PlainRecord): WorkloadContainer {
+    const spec = record(field(props, "taskSpec", "containerSpec"));
+    const environment = new Map<string, string>();
+    for (const [key, value] of Object.entries(record(spec.env))) {
+        environment.set(key, text(value) ?? "");
+    }
+    const ports = list(field(props, "endpointSpec", "ports"));
+    return {
+        field: "taskSpec.containerSpec",
+        image: text(spec.image) ?? "",
+        arguments: splitWords([...list(spec.commands), ...list(spec.args)]),
+        environment,
+        labels: dockerLabels(props.labels, spec.labels),
+        hostPaths: bindMountSources(spec.mounts),
+        bindings: ports.map((port, index) => ({
+            containerPort: integer(field(port, "targetPort")),
+            hostPort: integer(field(port, "publishedPort")),
+            protocol: (text(field(port, "protocol")) ?? "tcp").toLowerCase(),
+            field: `endpointSpec.ports[${index}]`,
+        })),
+        hostNetwork: list(field(props, "taskSpec", "networksAdvanceds")).some(
+            (network) => text(field(network, "name")) === "host",
+        ),
+        declaredPorts: [],
+        files: new Map(),
+    };
+}
+
+/** Where each workload kind keeps its pod spec. */
+const podSpecPaths: Record<string, string[]> = {
+    Pod: ["spec"],
+    Deployment: ["spec", "template", "spec"],
+    ReplicaSet: ["spec", "template", "spec"],
+    ReplicationController: ["spec", "template", "spec"],
+    StatefulSet: ["spec", "template", "spec"],
+    DaemonSet: ["spec", "template", "spec"],
+    Job: ["spec", "template", "spec"],
+    CronJob: ["spec", "jobTemplate", "spec", "template", "spec"],
+};
+
+export function podContainers(object: KubernetesObject): WorkloadContainer[] {
+    const path = podSpecPaths[object.kind];
+    if (!path) {
+        return [];
+    }
+    const podSpec = record(field(object.body, ...path));
+    const hostNetwork = isTrue(podSpec.hostNetwork);
+    const hostPathVolumes = new Map<string, string>();
+    for (const volume of list(podSpec.volumes)) {
+        const hostPath = text(field(volume, "hostPath", "path"));
+        const name = text(field(volume, "name"));
+        if (hostPath !== undefined && name !== undefined) {
+            hostPathVolumes.set(name, hostPath);
+        }
+    }
+    const containers: WorkloadContainer[] = [];
+    for (const group of ["initContainers", "containers"]) {
+        list(podSpec[group]).forEach((container, index) => {
+            const containerField = at(object, `${path.join(".")}.${group}[${index}]`);
+            containers.push(
+                podContainer(record(container), containerField, hostNetwork, hostPathVolumes),
+            );
+        });
+    }
+    return containers;
+}
+
+function podContainer(
+    container: PlainRecord,
+    containerField: string,
+    hostNetwork: boolean,
+    hostPathVolumes: Map<string, string>,
+): WorkloadContainer {
+    const environment = new Map<string, string>();
+    for (const variable of list(container.env)) {
+        const name = text(field(variable, "name"));
+        if (name !== undefined) {
+            environment.set(name, text(field(variable, "value")) ?? "");
+        }
+    }
+    const ports = list(container.ports);
+    const bindings: PortBinding[] = [];
+    ports.forEach((port, index) => {
+        const containerPort = integer(field(port, "containerPort"));
+        const hostPort =
+            integer(field(port, "hostPort")) ?? (hostNetwork ? containerPort : undefined);
+        if (hostPort !== undefined) {
+            bindings.push({
+                containerPort,
+                hostPort,
+                hostIp: text(field(port, "hostIP")),
+                protocol: (text(field(port, "protocol")) ?? "tcp").toLowerCase(),
+                field: `${containerField}.ports[${index}]`,
+            });
+        }
+    });
+    return {
+        field: containerField,
+        image: text(container.image) ?? "",
+        arguments: splitWords([...list(container.command), ...list(container.args)]),
+        environment,
+        labels: new Map(),
+        hostPaths: list(container.volumeMounts)
+            .map((mount) => hostPathVolumes.get(text(field(mount, "name")) ?? ""))
+            .filter((hostPath): hostPath is string => hostPath !== undefined),
+        bindings,
+        hostNetwork,
+        declaredPorts: ports
+            .map((port) => integer(field(port, "containerPort")))
+            .filter((port): port is number => port !== undefined),
+        files: new Map(),
+    };
+}
+
+/** Every container a resource runs: Docker containers and services, and pod templates. */
+export function containersOf(resource: ResourceView): WorkloadContainer[] {
+    if (resource.type === "docker:index/container:Container") {
+        return [dockerContainer(resource.props)];
+    }
+    if (resource.type === "docker:index/service:Service") {
+        return [dockerService(resource.props)];
+    }
+    return kubernetesObjectsOf(resource).flatMap(podContainers);
+}

@@ -1,0 +1,82 @@
+import {
+    isHelmChart,
+    isTraefikChart,
+    objectFromBody,
+    KubernetesObject,
+} from "../lib/kubernetesObjects";
+import { ResourceView } from "../lib/policy";
+import {
+    mergeStaticConfig,
+    StaticConfig,
+    staticConfigFromArguments,
+    staticConfigFromEnvironment,
+} from "../lib/traefikStaticConfig";
+import { field, isTrue, list, PlainRecord, record, text } from "../lib/values";
+import { splitWords } from "../lib/workloads";
+
+/** The chart values of a Helm release or chart that installs Traefik, or `undefined`. */
+export function traefikChartValues(resource: ResourceView): PlainRecord | undefined {
+    if (!isHelmChart(resource)) {
+        return undefined;
+    }
+    const values = record(resource.props.values);
+    // A mirrored or renamed chart is still recognised by Traefik's own value keys.
+    const traefikKeys = ["additionalArguments", "ingressRoute", "ports"].some(
+        (key) => values[key] !== undefined,
+    );
+    return isTraefikChart(resource) || traefikKeys ? values : undefined;
+}
+
+/**
+ * The static configuration the chart passes to Traefik: `api.insecure`, `additionalArguments`
+ * and `env` (the chart turns `api.insecure: true` into `--api.insecure=true`).
+ */
+export function chartStaticConfig(values: PlainRecord): StaticConfig {
+    const environment = new Map<string, string>();
+    for (const variable of list(values.env)) {
+        const name = text(field(variable, "name"));
+        if (name !== undefined) {
+            environment.set(name, text(field(variable, "value")) ?? "");
+        }
+    }
+    const apiValues: StaticConfig = new Map();
+    if (isTrue(field(values, "api", "insecure"))) {
+        apiValues.set("api.insecure", { value: "true", field: "values.api.insecure" });
+    }
+    return mergeStaticConfig(
+        apiValues,
+        staticConfigFromEnvironment(environment, "values.env"),
+        staticConfigFromArguments(
+            splitWords(list(values.additionalArguments)),
+            "values.additionalArguments",
+        ),
+    );
+}
+
+/**
+ * The Service the chart renders, as an object the Service checks understand: type (default
+ * LoadBalancer; `service.spec.type` since chart 40, `service.type` before), source ranges,
+ * externalIPs and annotations. `undefined` when the chart renders no Service.
+ */
+export function chartService(values: PlainRecord): KubernetesObject | undefined {
+    const service = record(values.service);
+    if (service.enabled === false) {
+        return undefined;
+    }
+    const spec = record(service.spec);
+    return objectFromBody(
+        {
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: { name: "traefik", annotations: service.annotations ?? {} },
+            spec: {
+                type: spec.type ?? service.type ?? "LoadBalancer",
+                loadBalancerSourceRanges:
+                    spec.loadBalancerSourceRanges ?? service.loadBalancerSourceRanges ?? [],
+                externalIPs: spec.externalIPs ?? service.externalIPs ?? [],
+            },
+        },
+        "values.service",
+        "default",
+    );
+}

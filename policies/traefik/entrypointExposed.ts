@@ -1,0 +1,150 @@
+import { containerExposures, Endpoint } from "../lib/exposure";
+import { KubernetesObject, kubernetesObjectsOf } from "../lib/kubernetesObjects";
+import { isPubliclyReachable, PrivateNetworks, reachOf } from "../lib/network";
+import { Finding, resourcePolicy, ResourceView } from "../lib/policy";
+import {
+    isService,
+    publicServiceExposure,
+    ServicePort,
+    servicePorts,
+    serviceMentions,
+} from "../lib/services";
+import { Settings } from "../lib/settings";
+import {
+    containerStaticConfig,
+    isTraefikContainer,
+    traefikEntrypointPorts,
+} from "../lib/traefikStaticConfig";
+import { field, integer, isRecord, isTrue, Plain, PlainRecord, record, text } from "../lib/values";
+import { containersOf } from "../lib/workloads";
+import { chartService, traefikChartValues } from "./chartValues";
+
+const fix =
+    "do not publish the traefik entrypoint: keep ports.traefik.expose false, remove the " +
+    "Service port, or bind it to a private address; reach the dashboard with kubectl " +
+    "port-forward or through an authenticated router on websecure";
+
+const label = "Traefik's traefik entrypoint (API, dashboard)";
+
+function containerFindings(resource: ResourceView, networks: PrivateNetworks): Finding[] {
+    return containersOf(resource)
+        .filter(isTraefikContainer)
+        .flatMap((container) => {
+            const endpoint: Endpoint = {
+                label,
+                ports: traefikEntrypointPorts(containerStaticConfig(container)),
+                containerSideOnly: true,
+                fix,
+            };
+            return containerExposures(container, endpoint, networks);
+        });
+}
+
+/**
+ * Whether a Service port leads to the traefik entrypoint: named or targeting "traefik" always;
+ * named "dashboard" or targeting 8080/9000 when the Service is Traefik's.
+ */
+function leadsToEntrypoint(port: ServicePort, service: KubernetesObject): boolean {
+    if (port.name === "traefik" || port.targetPortName === "traefik") {
+        return true;
+    }
+    return (
+        serviceMentions(service, /traefik/i) &&
+        (port.name === "dashboard" ||
+            port.targetPortName === "dashboard" ||
+            [8080, 9000].includes(port.targetPort ?? -1))
+    );
+}
+
+function serviceFindings(resource: ResourceView, networks: PrivateNetworks): Finding[] {
+    const findings: Finding[] = [];
+    for (const service of kubernetesObjectsOf(resource).filter(isService)) {
+        const exposure = publicServiceExposure(service, networks);
+        for (const port of exposure ? servicePorts(service) : []) {
+            if (leadsToEntrypoint(port, service)) {
+                findings.push({
+                    exposed:
+                        `${label} exposed through ${exposure}, port ${port.port ?? "?"}` +
+                        `${port.name ? ` ("${port.name}")` : ""}`,
+                    field: port.field,
+                    fix,
+                });
+            }
+        }
+    }
+    return findings;
+}
+
+/** `ports.traefik.expose`: a boolean before chart 26, an object of booleans since. */
+function exposeIsOn(expose: Plain | undefined): boolean {
+    if (isRecord(expose)) {
+        return Object.values(expose).some((value) => isTrue(value));
+    }
+    return isTrue(expose);
+}
+
+function chartFindings(values: PlainRecord, networks: PrivateNetworks): Finding[] {
+    const findings: Finding[] = [];
+    const traefikPort = record(field(values, "ports", "traefik"));
+    const service = chartService(values);
+    const exposure = service && publicServiceExposure(service, networks);
+    if (exposeIsOn(traefikPort.expose) && exposure) {
+        findings.push({
+            exposed: `${label} exposed through ${exposure} of the chart's Service`,
+            field: "values.ports.traefik.expose",
+            fix,
+        });
+    }
+    const hostPort = integer(traefikPort.hostPort);
+    const hostIp = text(traefikPort.hostIP);
+    if (hostPort !== undefined && isPubliclyReachable(reachOf(hostIp, networks))) {
+        findings.push({
+            exposed: `${label} bound to host port ${hostPort} on ${hostIp ?? "all interfaces"}`,
+            field: "values.ports.traefik.hostPort",
+            fix,
+        });
+    }
+    if (isTrue(values.hostNetwork)) {
+        findings.push({
+            exposed: `${label} listens on every interface of the node (hostNetwork)`,
+            field: "values.hostNetwork",
+            fix,
+        });
+    }
+    return findings;
+}
+
+/**
+ * Stops Traefik's `traefik` entrypoint, where the API, dashboard and ping are served, from being
+ * published to public networks: a Traefik container publishing the entrypoint's port (8080, or
+ * 9000 in older charts, or the port `--entrypoints.traefik.address` sets) on all interfaces or a
+ * public address; a public Service port named or targeting `traefik`, or (on Traefik's Service)
+ * named `dashboard` or targeting 8080/9000; the chart's `ports.traefik.expose` (boolean or
+ * object form) on a public Service, `ports.traefik.hostPort`, `hostNetwork`.
+ *
+ * Reads: container image, command/args/env (entrypoint addresses), `ports[].{internal, ip}`,
+ * pod `hostPort`/`hostIP`/`hostNetwork`; Service name, selector, labels, `spec.{type, ports,
+ * externalIPs, loadBalancerSourceRanges}`; Helm `values.{ports.traefik.{expose, hostPort,
+ * hostIP}, hostNetwork, service.{enabled, type, spec.type, spec.loadBalancerSourceRanges,
+ * spec.externalIPs, annotations}}`.
+ *
+ * Fix: keep the entrypoint internal; use port-forward or an authenticated router.
+ *
+ * Corresponds to: CIS Docker Benchmark 5.13 (v1.2.0) for container bindings; no direct Checkov,
+ * Kubescape or Trivy equivalent.
+ */
+export const traefikEntrypointNotExposed = resourcePolicy({
+    name: "traefik-entrypoint-not-exposed",
+    description: "Traefik's traefik entrypoint (API and dashboard) must not be exposed publicly.",
+    severity: "high",
+    remediationSteps: fix,
+    check: (resource: ResourceView, settings: Settings) => {
+        const networks = settings.privateNetworks;
+        const values = traefikChartValues(resource);
+        return [
+            ...containerFindings(resource, networks),
+            ...serviceFindings(resource, networks),
+            ...(values ? chartFindings(values, networks) : []),
+        ];
+    },
+});

@@ -1,0 +1,222 @@
+import {
+    at,
+    helmNamespace,
+    isHelmChart,
+    KubernetesObject,
+    kubernetesObjectsOf,
+} from "../lib/kubernetesObjects";
+import { ResourceView } from "../lib/policy";
+import { field, integer, isTrue, list, Plain, record, stringMap, text } from "../lib/values";
+import { containersOf } from "../lib/workloads";
+
+/** A middleware a router uses, as written: `{ name, namespace }`, `name@provider`. */
+export interface MiddlewareRef {
+    name: string;
+    namespace?: string;
+    /** The provider after `@`; absent when the router's own provider is meant. */
+    provider?: string;
+    /** The provider of the router that names it: references without `@` resolve there. */
+    routerProvider: "kubernetescrd" | "kubernetesingress" | "docker";
+}
+
+/** A router that serves Traefik's API and dashboard (`api@internal`). */
+export interface DashboardRoute {
+    /** How the route is declared and where: "IngressRoute spec.routes[0]". */
+    where: string;
+    field: string;
+    /** Entry points the router listens on; `undefined` means all of them. */
+    entryPoints?: string[];
+    middlewares: MiddlewareRef[];
+}
+
+const publicEntryPoints = ["web", "websecure"];
+
+/** Whether a router is on an entrypoint meant for public traffic (no list: all entrypoints). */
+export function isOnPublicEntryPoint(route: DashboardRoute): boolean {
+    return (
+        route.entryPoints === undefined ||
+        route.entryPoints.length === 0 ||
+        route.entryPoints.some((name) => publicEntryPoints.includes(name.toLowerCase()))
+    );
+}
+
+export function isTraefikCrd(object: KubernetesObject, kind: string): boolean {
+    return object.kind === kind && /^traefik\.(io|containo\.us)\//.test(object.apiVersion);
+}
+
+/** Splits `name@provider`. */
+export function splitProvider(reference: string): { name: string; provider?: string } {
+    const at = reference.lastIndexOf("@");
+    return at < 0
+        ? { name: reference.trim() }
+        : { name: reference.slice(0, at).trim(), provider: reference.slice(at + 1).trim() };
+}
+
+function commaList(value: string | undefined): string[] | undefined {
+    if (value === undefined) {
+        return undefined;
+    }
+    return value
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item !== "");
+}
+
+function crdMiddlewareRefs(value: Plain | undefined, namespace: string): MiddlewareRef[] {
+    return list(value).map((entry) => {
+        const { name, provider } = splitProvider(text(field(entry, "name")) ?? "");
+        return {
+            name,
+            provider,
+            namespace: text(field(entry, "namespace")) ?? namespace,
+            routerProvider: "kubernetescrd",
+        };
+    });
+}
+
+function ingressRouteRoutes(object: KubernetesObject): DashboardRoute[] {
+    const entryPoints = list(object.spec.entryPoints)
+        .map((name) => text(name))
+        .filter((name): name is string => name !== undefined);
+    const routes: DashboardRoute[] = [];
+    list(object.spec.routes).forEach((route, index) => {
+        const toApi = list(field(route, "services")).some(
+            (service) => (text(field(service, "name")) ?? "").toLowerCase() === "api@internal",
+        );
+        if (toApi) {
+            routes.push({
+                where: `${object.kind} "${object.name}"`,
+                field: at(object, `spec.routes[${index}]`),
+                entryPoints: object.spec.entryPoints === undefined ? undefined : entryPoints,
+                middlewares: crdMiddlewareRefs(field(route, "middlewares"), object.namespace),
+            });
+        }
+    });
+    return routes;
+}
+
+/** Backends of an Ingress (networking.k8s.io/v1 and the older extensions/v1beta1 shapes). */
+function ingressBackends(object: KubernetesObject): { backend: Plain; field: string }[] {
+    const backends: { backend: Plain; field: string }[] = [];
+    const defaultBackend = object.spec.defaultBackend ?? object.spec.backend;
+    if (defaultBackend !== undefined) {
+        backends.push({ backend: defaultBackend, field: at(object, "spec.defaultBackend") });
+    }
+    list(object.spec.rules).forEach((rule, ruleIndex) => {
+        list(field(rule, "http", "paths")).forEach((path, pathIndex) => {
+            backends.push({
+                backend: field(path, "backend") ?? null,
+                field: at(object, `spec.rules[${ruleIndex}].http.paths[${pathIndex}].backend`),
+            });
+        });
+    });
+    return backends;
+}
+
+/**
+ * Whether an Ingress backend is Traefik's dashboard: a Service named after Traefik, on the
+ * `traefik` entrypoint's port (8080, or 9000 in older charts) or a port/Service named for it.
+ */
+function isDashboardBackend(backend: Plain): boolean {
+    const service = text(field(backend, "service", "name")) ?? text(field(backend, "serviceName"));
+    const portNumber =
+        integer(field(backend, "service", "port", "number")) ??
+        integer(field(backend, "servicePort"));
+    const portName =
+        text(field(backend, "service", "port", "name")) ??
+        (portNumber === undefined ? text(field(backend, "servicePort")) : undefined);
+    if (service === undefined || !/traefik/i.test(service)) {
+        return false;
+    }
+    return (
+        [8080, 9000].includes(portNumber ?? -1) ||
+        /^(traefik|dashboard|api)$/i.test(portName ?? "") ||
+        /dashboard|api/i.test(service)
+    );
+}
+
+function ingressRoutes(object: KubernetesObject): DashboardRoute[] {
+    const annotations = stringMap(object.metadata.annotations);
+    const middlewares = (
+        commaList(annotations.get("traefik.ingress.kubernetes.io/router.middlewares")) ?? []
+    ).map((reference): MiddlewareRef => ({
+        ...splitProvider(reference),
+        routerProvider: "kubernetesingress",
+    }));
+    return ingressBackends(object)
+        .filter(({ backend }) => isDashboardBackend(backend))
+        .map(({ field: backendField }) => ({
+            where: `Ingress "${object.name}"`,
+            field: backendField,
+            entryPoints: commaList(
+                annotations.get("traefik.ingress.kubernetes.io/router.entrypoints"),
+            ),
+            middlewares,
+        }));
+}
+
+/** Routers declared in Docker labels (`traefik.http.routers.<name>.service=api@internal`). */
+export function labelRoutes(labels: Map<string, string>, labelsField: string): DashboardRoute[] {
+    const lower = new Map([...labels].map(([key, value]) => [key.toLowerCase(), value]));
+    if (/^false$/i.test(lower.get("traefik.enable") ?? "")) {
+        return [];
+    }
+    const routes: DashboardRoute[] = [];
+    for (const [key, value] of lower) {
+        const match = /^traefik\.http\.routers\.([^.]+)\.service$/.exec(key);
+        if (!match || value.trim().toLowerCase() !== "api@internal") {
+            continue;
+        }
+        const router = `traefik.http.routers.${match[1]}`;
+        routes.push({
+            where: `Docker labels router "${match[1]}"`,
+            field: `${labelsField} ${router}.service`,
+            entryPoints: commaList(lower.get(`${router}.entrypoints`)),
+            middlewares: (commaList(lower.get(`${router}.middlewares`)) ?? []).map(
+                (reference): MiddlewareRef => ({
+                    ...splitProvider(reference),
+                    routerProvider: "docker",
+                }),
+            ),
+        });
+    }
+    return routes;
+}
+
+/** The chart's own dashboard route, `ingressRoute.dashboard` (off by default). */
+function chartRoutes(resource: ResourceView): DashboardRoute[] {
+    const dashboard = record(field(resource.props, "values", "ingressRoute", "dashboard"));
+    if (!isTrue(dashboard.enabled)) {
+        return [];
+    }
+    const entryPoints = list(dashboard.entryPoints)
+        .map((name) => text(name))
+        .filter((name): name is string => name !== undefined);
+    return [
+        {
+            where: `chart values ingressRoute.dashboard`,
+            field: "values.ingressRoute.dashboard",
+            entryPoints: dashboard.entryPoints === undefined ? ["traefik"] : entryPoints,
+            middlewares: crdMiddlewareRefs(dashboard.middlewares, helmNamespace(resource)),
+        },
+    ];
+}
+
+/** Every route to `api@internal` a resource declares, in any of the forms above. */
+export function dashboardRoutesOf(resource: ResourceView): DashboardRoute[] {
+    const routes: DashboardRoute[] = [];
+    for (const object of kubernetesObjectsOf(resource)) {
+        if (isTraefikCrd(object, "IngressRoute")) {
+            routes.push(...ingressRouteRoutes(object));
+        } else if (object.kind === "Ingress") {
+            routes.push(...ingressRoutes(object));
+        }
+    }
+    for (const container of containersOf(resource)) {
+        routes.push(...labelRoutes(container.labels, "labels"));
+    }
+    if (isHelmChart(resource)) {
+        routes.push(...chartRoutes(resource));
+    }
+    return routes;
+}

@@ -1,0 +1,28 @@
+import { ResourceView } from "../lib/policy";
+import {
+    middlewareDefinitionsOf,
+    MiddlewareDefinition,
+    protectionOf,
+    RouteProtection,
+} from "./middlewares";
+import { DashboardRoute, dashboardRoutesOf } from "./routes";
+
+/** A route to `api@internal` in the stack, with what its middlewares turn out to be. */
+export interface ProtectedRoute {
+    resource: ResourceView;
+    route: DashboardRoute;
+    protection: RouteProtection;
+}
+
+/**
+ * Every route to `api@internal` in the stack that names at least one middleware, resolved
+ * against every middleware the stack defines (routes without any are the resource policy's).
+ */
+export function dashboardRoutesInStack(resources: ResourceView[]): ProtectedRoute[] {
+    const definitions: MiddlewareDefinition[] = resources.flatMap(middlewareDefinitionsOf);
+    return resources.flatMap((resource) =>
+        dashboardRoutesOf(resource)
+            .filter((route) => route.middlewares.length > 0)
+            .map((route) => ({ resource, route, protection: protectionOf(route, definitions) })),
+    );
+}
