@@ -162,17 +162,35 @@ export class KubernetesCluster extends pulumi.ComponentResource {
 
         // Limitation: the kubeconfig is read with the local `docker` CLI (`docker exec`), so the
         // machine that runs `pulumi up` needs it, with access to the host's Engine.
+        const engine = host.config.engine;
+        const tlsEnvironment: Record<string, pulumi.Output<string>> = engine.scheme === "tcp"
+            ? {
+                  F4A_DOCKER_CA: engine.tls.caPem,
+                  F4A_DOCKER_CERT: engine.tls.certPem,
+                  F4A_DOCKER_KEY: engine.tls.keyPem,
+              }
+            : {};
         const read = new command.local.Command(
             `${name}-kubeconfig`,
             {
                 create: [
+                    "set -eu",
+                    // For tcp:// the CLI needs the client material as files, for this run only.
+                    'if [ -n "${F4A_DOCKER_CA:-}" ]; then',
+                    "  umask 077",
+                    "  DOCKER_CERT_PATH=$(mktemp -d); trap 'rm -rf \"$DOCKER_CERT_PATH\"' EXIT",
+                    '  printf "%s" "$F4A_DOCKER_CA" > "$DOCKER_CERT_PATH/ca.pem"',
+                    '  printf "%s" "$F4A_DOCKER_CERT" > "$DOCKER_CERT_PATH/cert.pem"',
+                    '  printf "%s" "$F4A_DOCKER_KEY" > "$DOCKER_CERT_PATH/key.pem"',
+                    "  export DOCKER_CERT_PATH DOCKER_TLS_VERIFY=1",
+                    "fi",
                     "for i in $(seq 1 60); do",
                     `  docker exec ${K3S_CONTAINER_NAME} test -s /etc/rancher/k3s/k3s.yaml && break`,
                     "  sleep 2",
                     "done",
                     `docker exec ${K3S_CONTAINER_NAME} cat /etc/rancher/k3s/k3s.yaml`,
                 ].join("\n"),
-                environment: { DOCKER_HOST: host.config.engine.url },
+                environment: { DOCKER_HOST: engine.url, ...tlsEnvironment },
                 logging: "none",
                 triggers: [server.id],
             },

@@ -71,3 +71,19 @@ describe("a Docker host on tcp:// with TLS client material", () => {
         });
     });
 });
+
+describe("a k3s server on a tcp:// host", () => {
+    it("hands the kubeconfig read the host's TLS material as secrets, never in the script", async () => {
+        const config = baseConfig();
+        config.dockerHosts[0].url = "tcp://10.0.0.5:2376";
+        config.dockerHosts[0].address = "10.0.0.5";
+        const program = await runWithConfig(config, { dockerTls: { local: TEST_TLS } });
+        const read = program.one("command:local:Command", "flex4apps-kubeconfig");
+        const environment = read.inputs.environment as Record<string, unknown>;
+        expect(environment.DOCKER_HOST).toBe("tcp://10.0.0.5:2376");
+        for (const key of ["F4A_DOCKER_CA", "F4A_DOCKER_CERT", "F4A_DOCKER_KEY"]) {
+            expect(isSecretValue(environment[key])).toBe(true);
+        }
+        expect(program.inputs(read).create).not.toContain("BEGIN");
+    });
+});
