@@ -1,6 +1,6 @@
 import { isWorldCidr, PrivateNetworks, reachOf, splitAddress } from "../lib/network";
 import { Finding, resourcePolicy } from "../lib/policy";
-import { field, isTrue, isUnknown, list, Plain, PlainRecord, text } from "../lib/values";
+import { field, isRecord, isTrue, isUnknown, list, Plain, PlainRecord, text } from "../lib/values";
 
 const fix =
     "make the API endpoint private (private endpoint / private cluster) or restrict the " +
@@ -8,8 +8,8 @@ const fix =
 
 /** The `server:` entries of a kubeconfig, in YAML or JSON. */
 function kubeconfigServers(kubeconfig: Plain | undefined): string[] {
-    const content = typeof kubeconfig === "string" ? kubeconfig : JSON.stringify(kubeconfig ?? "");
-    return [...content.matchAll(/["']?server["']?\s*:\s*["']?([^\s"',}]+)/g)].map(
+    const content = isRecord(kubeconfig) ? JSON.stringify(kubeconfig) : text(kubeconfig);
+    return [...(content ?? "").matchAll(/["']?server["']?\s*:\s*["']?([^\s"',}]+)/g)].map(
         (match) => match[1],
     );
 }

@@ -54,7 +54,7 @@ export function containerExposures(
             wholeContainer ||
             endpoint.ports.includes(binding.containerPort ?? -1) ||
             (!endpoint.containerSideOnly && endpoint.ports.includes(binding.hostPort ?? -1));
-        const reach = reachText(binding.hostIp, networks);
+        const reach = binding.hostIpUnknown ? undefined : reachText(binding.hostIp, networks);
         if (matches && reach) {
             findings.push({
                 exposed: `${endpoint.label} published on ${reach}, ${portText(binding)}`,

@@ -1,6 +1,17 @@
 import { at, KubernetesObject, kubernetesObjectsOf } from "./kubernetesObjects";
 import { ResourceView } from "./policy";
-import { field, integer, isRecord, isTrue, list, Plain, PlainRecord, record, text } from "./values";
+import {
+    field,
+    integer,
+    isRecord,
+    isTrue,
+    isUnknown,
+    list,
+    Plain,
+    PlainRecord,
+    record,
+    text,
+} from "./values";
 
 /** A container port published on a host: Docker `ports`, swarm `endpointSpec`, `hostPort`. */
 export interface PortBinding {
@@ -9,6 +20,8 @@ export interface PortBinding {
     hostPort?: number;
     /** Absent means every interface of the host. */
     hostIp?: string;
+    /** The bind address is not known yet (preview): the binding cannot be judged. */
+    hostIpUnknown?: boolean;
     protocol: string;
     field: string;
 }
@@ -122,6 +135,7 @@ function dockerContainer(props: PlainRecord): WorkloadContainer {
             containerPort: integer(field(port, "internal")),
             hostPort: integer(field(port, "external")),
             hostIp: text(field(port, "ip")),
+            hostIpUnknown: isUnknown(field(port, "ip")),
             protocol: (text(field(port, "protocol")) ?? "tcp").toLowerCase(),
             field: `ports[${index}]`,
         })),
@@ -229,6 +243,7 @@ function podContainer(
                 containerPort,
                 hostPort,
                 hostIp: text(field(port, "hostIP")),
+                hostIpUnknown: isUnknown(field(port, "hostIP")),
                 protocol: (text(field(port, "protocol")) ?? "tcp").toLowerCase(),
                 field: `${containerField}.ports[${index}]`,
             });

@@ -1,0 +1,58 @@
+/** Resources as a program declares them, in the raw-input shape the mocks hand to policies. */
+import { TestResource } from "./harness";
+
+export function dockerContainer(name: string, props: Record<string, unknown>): TestResource {
+    return { type: "docker:index/container:Container", name, props };
+}
+
+export function kubernetesService(
+    name: string,
+    spec: Record<string, unknown>,
+    metadata: Record<string, unknown> = {},
+): TestResource {
+    return {
+        type: "kubernetes:core/v1:Service",
+        name,
+        props: { apiVersion: "v1", kind: "Service", metadata: { name, ...metadata }, spec },
+    };
+}
+
+/** A Deployment whose pod runs the given containers, with optional pod-spec fields. */
+export function deployment(
+    name: string,
+    containers: Record<string, unknown>[],
+    podSpec: Record<string, unknown> = {},
+): TestResource {
+    return {
+        type: "kubernetes:apps/v1:Deployment",
+        name,
+        props: {
+            apiVersion: "apps/v1",
+            kind: "Deployment",
+            metadata: { name },
+            spec: { template: { spec: { containers, ...podSpec } } },
+        },
+    };
+}
+
+export function helmRelease(name: string, props: Record<string, unknown>): TestResource {
+    return { type: "kubernetes:helm.sh/v3:Release", name, props: { chart: "traefik", ...props } };
+}
+
+export function traefikCustomResource(
+    kind: string,
+    name: string,
+    spec: Record<string, unknown>,
+    namespace = "ingress",
+    apiVersion = "traefik.io/v1alpha1",
+): TestResource {
+    return {
+        type: `kubernetes:${apiVersion}:${kind}`,
+        name,
+        props: { apiVersion, kind, metadata: { name, namespace }, spec },
+    };
+}
+
+export function dockerLabels(labels: Record<string, string>) {
+    return Object.entries(labels).map(([label, value]) => ({ label, value }));
+}

@@ -1,0 +1,129 @@
+import { kubernetesApiServerNotPublic } from "../../../policies/kubernetes/apiServer";
+import { deployment, dockerContainer, kubernetesService } from "../fixtures";
+import { runResourcePolicy } from "../harness";
+
+const policy = kubernetesApiServerNotPublic;
+
+describe("kubernetes-api-server-not-public", () => {
+    it("k3s container publishing 6443 with no ip → blocked", async () => {
+        const outcome = await runResourcePolicy(
+            policy,
+            dockerContainer("k3s", {
+                image: "rancher/k3s:v1.33.4-k3s1",
+                command: ["server"],
+                ports: [{ internal: 6443, external: 6443 }],
+            }),
+        );
+
+        expect(outcome.violations.map((violation) => violation.level)).toEqual(["mandatory"]);
+        expect(outcome.violations[0].message).toContain("6443");
+    });
+
+    it("k3s publishing 6443, 80 and 443 on the host's private address → passes", async () => {
+        const outcome = await runResourcePolicy(
+            policy,
+            dockerContainer("k3s", {
+                image: "rancher/k3s:v1.33.4-k3s1",
+                ports: [
+                    { internal: 6443, external: 6443, ip: "10.20.0.11" },
+                    { internal: 80, external: 80, ip: "10.20.0.11" },
+                    { internal: 443, external: 443, ip: "10.20.0.11" },
+                ],
+            }),
+        );
+
+        expect(outcome.violations).toEqual([]);
+    });
+
+    it("k3s publishing 80/443 publicly but 6443 on loopback → passes", async () => {
+        const outcome = await runResourcePolicy(
+            policy,
+            dockerContainer("k3s", {
+                image: "rancher/k3s",
+                ports: [
+                    { internal: 6443, external: 6443, ip: "127.0.0.1" },
+                    { internal: 443, external: 443 },
+                ],
+            }),
+        );
+
+        expect(outcome.violations).toEqual([]);
+    });
+
+    it("kube-apiserver pod in the host network → blocked", async () => {
+        const outcome = await runResourcePolicy(
+            policy,
+            deployment(
+                "apiserver",
+                [{ name: "kube-apiserver", image: "registry.k8s.io/kube-apiserver:v1.33.0" }],
+                { hostNetwork: true },
+            ),
+        );
+
+        expect(outcome.violations).toHaveLength(1);
+        expect(outcome.violations[0].message).toContain("host's network namespace");
+    });
+
+    it("LoadBalancer Service on 6443 open to 0.0.0.0/0 → blocked", async () => {
+        const outcome = await runResourcePolicy(
+            policy,
+            kubernetesService("api", {
+                type: "LoadBalancer",
+                loadBalancerSourceRanges: ["0.0.0.0/0"],
+                ports: [{ port: 443, targetPort: 6443 }],
+            }),
+        );
+
+        expect(outcome.violations).toHaveLength(1);
+        expect(outcome.violations[0].message).toContain("0.0.0.0/0");
+    });
+
+    it("LoadBalancer Service on 6443 restricted to an admin CIDR → passes", async () => {
+        const outcome = await runResourcePolicy(
+            policy,
+            kubernetesService("api", {
+                type: "LoadBalancer",
+                loadBalancerSourceRanges: ["203.0.113.0/24"],
+                ports: [{ port: 6443 }],
+            }),
+        );
+
+        expect(outcome.violations).toEqual([]);
+    });
+
+    it("internal LoadBalancer (annotation) on 6443 → passes", async () => {
+        const outcome = await runResourcePolicy(
+            policy,
+            kubernetesService(
+                "api",
+                { type: "LoadBalancer", ports: [{ port: 6443 }] },
+                {
+                    annotations: {
+                        "service.beta.kubernetes.io/azure-load-balancer-internal": "true",
+                    },
+                },
+            ),
+        );
+
+        expect(outcome.violations).toEqual([]);
+    });
+
+    it("ClusterIP Service with a public externalIP on 6443 → blocked", async () => {
+        const outcome = await runResourcePolicy(
+            policy,
+            kubernetesService("api", { externalIPs: ["198.51.100.40"], ports: [{ port: 6443 }] }),
+        );
+
+        expect(outcome.violations).toHaveLength(1);
+        expect(outcome.violations[0].message).toContain("externalIPs");
+    });
+
+    it("ClusterIP Service on 6443 → passes", async () => {
+        const outcome = await runResourcePolicy(
+            policy,
+            kubernetesService("api", { ports: [{ port: 6443 }] }),
+        );
+
+        expect(outcome.violations).toEqual([]);
+    });
+});

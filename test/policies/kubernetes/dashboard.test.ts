@@ -1,0 +1,82 @@
+import { kubernetesDashboardNotPublic } from "../../../policies/kubernetes/dashboard";
+import { deployment, dockerContainer, kubernetesService } from "../fixtures";
+import { runResourcePolicy } from "../harness";
+
+const policy = kubernetesDashboardNotPublic;
+
+describe("kubernetes-dashboard-not-public", () => {
+    it("LoadBalancer Service selecting k8s-app kubernetes-dashboard on 443 → 8443 → blocked", async () => {
+        const outcome = await runResourcePolicy(
+            policy,
+            kubernetesService(
+                "kubernetes-dashboard",
+                {
+                    type: "LoadBalancer",
+                    selector: { "k8s-app": "kubernetes-dashboard" },
+                    ports: [{ port: 443, targetPort: 8443 }],
+                },
+                { namespace: "kubernetes-dashboard" },
+            ),
+        );
+
+        expect(outcome.violations.map((violation) => violation.level)).toEqual(["mandatory"]);
+    });
+
+    it("dashboard container publishing 9090 on all interfaces → blocked", async () => {
+        const outcome = await runResourcePolicy(
+            policy,
+            dockerContainer("dashboard", {
+                image: "kubernetesui/dashboard:v2.7.0",
+                ports: [{ internal: 9090, external: 9090 }],
+            }),
+        );
+
+        expect(outcome.violations).toHaveLength(1);
+    });
+
+    it("dashboard pod with hostPort 8443 → blocked", async () => {
+        const outcome = await runResourcePolicy(
+            policy,
+            deployment("dashboard", [
+                {
+                    name: "dashboard",
+                    image: "docker.io/kubernetesui/dashboard-web:1.6.0",
+                    ports: [{ containerPort: 8443, hostPort: 8443 }],
+                },
+            ]),
+        );
+
+        expect(outcome.violations).toHaveLength(1);
+    });
+
+    it("Traefik's LoadBalancer targeting websecure 8443 → passes", async () => {
+        const outcome = await runResourcePolicy(
+            policy,
+            kubernetesService("traefik", {
+                type: "LoadBalancer",
+                selector: { "app.kubernetes.io/name": "traefik" },
+                ports: [{ name: "websecure", port: 443, targetPort: 8443 }],
+            }),
+        );
+
+        expect(outcome.violations).toEqual([]);
+    });
+
+    it("Prometheus NodePort on 9090 → passes", async () => {
+        const outcome = await runResourcePolicy(
+            policy,
+            kubernetesService("prometheus", { type: "NodePort", ports: [{ port: 9090 }] }),
+        );
+
+        expect(outcome.violations).toEqual([]);
+    });
+
+    it("dashboard Service kept ClusterIP → passes", async () => {
+        const outcome = await runResourcePolicy(
+            policy,
+            kubernetesService("kubernetes-dashboard", { ports: [{ port: 443, targetPort: 8443 }] }),
+        );
+
+        expect(outcome.violations).toEqual([]);
+    });
+});
