@@ -43,6 +43,9 @@ export function plain(value: unknown, depth = 0): Plain {
     if (value === null || value === undefined) {
         return null;
     }
+    if (value === UNKNOWN) {
+        return UNKNOWN;
+    }
     if (typeof value === "string") {
         return unknownPlaceholders.has(value) ? UNKNOWN : value;
     }

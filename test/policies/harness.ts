@@ -202,3 +202,13 @@ export async function runPolicies(
 export function dockerProvider(name: string, props: Record<string, unknown>) {
     return { type: "pulumi:providers:docker", name, props };
 }
+
+/** The enforcement levels of what a resource policy reports on one resource. */
+export async function levelsOf(
+    policy: ResourcePolicy,
+    resource: TestResource,
+    config: PolicyConfig = {},
+): Promise<string[]> {
+    const outcome = await runResourcePolicy(policy, resource, config);
+    return outcome.violations.map((violation) => violation.level);
+}

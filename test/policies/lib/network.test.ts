@@ -1,0 +1,67 @@
+import { isWorldCidr, PrivateNetworks, reachOf, splitAddress } from "../../../policies/lib/network";
+
+describe("reachOf", () => {
+    const networks = new PrivateNetworks(["198.51.100.0/24"]);
+
+    it.each([
+        [undefined, "all-interfaces"],
+        ["", "all-interfaces"],
+        ["0.0.0.0", "all-interfaces"],
+        ["::", "all-interfaces"],
+        ["[::]", "all-interfaces"],
+        ["10.1.2.3", "private"],
+        ["172.31.255.1", "private"],
+        ["192.168.10.5", "private"],
+        ["127.0.0.1", "private"],
+        ["::1", "private"],
+        ["fd00::1", "private"],
+        ["fe80::1", "private"],
+        ["169.254.1.1", "private"],
+        ["100.64.0.1", "private"],
+        ["::ffff:10.0.0.1", "private"],
+        ["localhost", "private"],
+        ["198.51.100.23", "private"],
+        ["203.0.113.9", "public"],
+        ["8.8.8.8", "public"],
+        ["2001:db8::1", "public"],
+        ["172.32.0.1", "public"],
+        ["docker.example.net", "name"],
+    ])("%s → %s", (address, reach) => {
+        expect(reachOf(address, networks)).toBe(reach);
+    });
+});
+
+describe("PrivateNetworks.containsCidr", () => {
+    it("a range inside 10.0.0.0/8 is private, a wider one is not", () => {
+        const networks = new PrivateNetworks();
+
+        expect(networks.containsCidr("10.20.0.0/16")).toBe(true);
+        expect(networks.containsCidr("0.0.0.0/0")).toBe(false);
+    });
+});
+
+describe("splitAddress", () => {
+    it("reads scheme, host and port, IPv6 and user parts included", () => {
+        expect(splitAddress("tcp://198.51.100.23:2376")).toEqual({
+            scheme: "tcp",
+            host: "198.51.100.23",
+            port: 2376,
+        });
+        expect(splitAddress("ssh://deploy@[2001:db8::2]:22")).toEqual({
+            scheme: "ssh",
+            host: "2001:db8::2",
+            port: 22,
+        });
+    });
+});
+
+describe("isWorldCidr", () => {
+    it.each([
+        ["0.0.0.0/0", true],
+        ["::/0", true],
+        ["10.0.0.0/8", false],
+        ["not a cidr", false],
+    ])("%s → %s", (cidr, world) => {
+        expect(isWorldCidr(cidr)).toBe(world);
+    });
+});

@@ -1,0 +1,159 @@
+import { traefikDashboardRouteRequiresAuth } from "../../../policies/traefik/dashboardRouteAuth";
+import { dockerContainer, dockerLabels, helmRelease, traefikCustomResource } from "../fixtures";
+import { levelsOf, runResourcePolicy, TestResource } from "../harness";
+
+const policy = traefikDashboardRouteRequiresAuth;
+
+const levels = (resource: TestResource) => levelsOf(policy, resource);
+
+const apiService = { name: "api@internal", kind: "TraefikService" };
+
+function dashboardRoute(middlewares?: Record<string, string>[], apiVersion?: string) {
+    return traefikCustomResource(
+        "IngressRoute",
+        "dashboard",
+        {
+            entryPoints: ["websecure"],
+            routes: [{ match: "Host(`proxy.example.net`)", services: [apiService], middlewares }],
+        },
+        "ingress",
+        apiVersion,
+    );
+}
+
+function ingress(name: string, backend: Record<string, unknown>, annotations = {}): TestResource {
+    return {
+        type: "kubernetes:networking.k8s.io/v1:Ingress",
+        name,
+        props: {
+            apiVersion: "networking.k8s.io/v1",
+            kind: "Ingress",
+            metadata: { name, namespace: "ingress", annotations },
+            spec: {
+                rules: [
+                    {
+                        host: "proxy.example.net",
+                        http: { paths: [{ path: "/", pathType: "Prefix", backend }] },
+                    },
+                ],
+            },
+        },
+    };
+}
+
+describe("traefik-dashboard-route-requires-auth", () => {
+    it("IngressRoute (traefik.io) to api@internal without middlewares → blocked", async () => {
+        expect(await levels(dashboardRoute())).toEqual(["mandatory"]);
+    });
+
+    it("older traefik.containo.us IngressRoute to api@internal without middlewares → blocked", async () => {
+        expect(await levels(dashboardRoute([], "traefik.containo.us/v1alpha1"))).toEqual([
+            "mandatory",
+        ]);
+    });
+
+    it("IngressRoute to api@internal naming middlewares → left to the stack policies", async () => {
+        expect(await levels(dashboardRoute([{ name: "dashboard-auth" }]))).toEqual([]);
+    });
+
+    it("IngressRoute to an application service → passes", async () => {
+        const route = traefikCustomResource("IngressRoute", "shop", {
+            entryPoints: ["websecure"],
+            routes: [{ match: "Host(`shop.example.net`)", services: [{ name: "shop", port: 80 }] }],
+        });
+
+        expect(await levels(route)).toEqual([]);
+    });
+
+    it("Ingress to the traefik-dashboard Service on 8080 → blocked", async () => {
+        const route = ingress("proxy-dashboard", {
+            service: { name: "traefik-dashboard", port: { number: 8080 } },
+        });
+
+        expect(await levels(route)).toEqual(["mandatory"]);
+    });
+
+    it("Ingress to Traefik's port named traefik → blocked", async () => {
+        const route = ingress("proxy-dashboard", {
+            service: { name: "traefik", port: { name: "traefik" } },
+        });
+
+        expect(await levels(route)).toEqual(["mandatory"]);
+    });
+
+    it("Ingress to the dashboard with a router.middlewares annotation → passes here", async () => {
+        const route = ingress(
+            "proxy-dashboard",
+            { service: { name: "traefik-dashboard", port: { number: 8080 } } },
+            { "traefik.ingress.kubernetes.io/router.middlewares": "ingress-auth@kubernetescrd" },
+        );
+
+        expect(await levels(route)).toEqual([]);
+    });
+
+    it("Ingress to an application on 8080 → passes", async () => {
+        const route = ingress("shop", { service: { name: "shop", port: { number: 8080 } } });
+
+        expect(await levels(route)).toEqual([]);
+    });
+
+    it("Docker labels routing a router to api@internal without middlewares → blocked", async () => {
+        const proxy = dockerContainer("edge-proxy", {
+            image: "traefik:v3.4",
+            labels: dockerLabels({
+                "traefik.http.routers.dashboard.rule": "Host(`proxy.example.net`)",
+                "traefik.http.routers.dashboard.service": "api@internal",
+            }),
+        });
+
+        expect(await levels(proxy)).toEqual(["mandatory"]);
+    });
+
+    it("label keys in another letter case are read too → blocked", async () => {
+        const proxy = dockerContainer("edge-proxy", {
+            image: "traefik:v3.4",
+            labels: dockerLabels({ "Traefik.HTTP.Routers.Dash.Service": "api@internal" }),
+        });
+
+        expect(await levels(proxy)).toEqual(["mandatory"]);
+    });
+
+    it("Docker labels with traefik.enable=false → passes", async () => {
+        const proxy = dockerContainer("edge-proxy", {
+            image: "traefik:v3.4",
+            labels: dockerLabels({
+                "traefik.enable": "false",
+                "traefik.http.routers.dashboard.service": "api@internal",
+            }),
+        });
+
+        expect(await levels(proxy)).toEqual([]);
+    });
+
+    it("chart ingressRoute.dashboard enabled without middlewares → blocked", async () => {
+        const release = helmRelease("ingress", {
+            values: { ingressRoute: { dashboard: { enabled: true } } },
+        });
+
+        expect(await levels(release)).toEqual(["mandatory"]);
+    });
+
+    it("IngressRoute in the chart's extraObjects without middlewares → blocked", async () => {
+        const release = helmRelease("ingress", {
+            values: { extraObjects: [dashboardRoute().props] },
+        });
+
+        const outcome = await runResourcePolicy(policy, release);
+
+        expect(outcome.violations).toHaveLength(1);
+        expect(outcome.violations[0].message).toContain("values.extraObjects[0].spec.routes[0]");
+    });
+
+    it("chart ingressRoute.dashboard left off → passes", async () => {
+        const release = helmRelease("ingress", {
+            values: { ingressRoute: { dashboard: { enabled: false } } },
+        });
+
+        expect(await levels(release)).toEqual([]);
+    });
+});

@@ -1,0 +1,198 @@
+import { traefikEntrypointNotExposed } from "../../../policies/traefik/entrypointExposed";
+import { deployment, dockerContainer, helmRelease, kubernetesService } from "../fixtures";
+import { levelsOf, TestResource } from "../harness";
+
+const policy = traefikEntrypointNotExposed;
+
+const levels = (resource: TestResource) => levelsOf(policy, resource);
+
+function traefik(ports: Record<string, unknown>[], command: string[] = []): TestResource {
+    return dockerContainer("edge-proxy", { image: "traefik:v3.4", command, ports });
+}
+
+const traefikSelector = { "app.kubernetes.io/name": "traefik" };
+
+describe("traefik-entrypoint-not-exposed", () => {
+    it("Traefik container publishes 8080 on all interfaces → blocked", async () => {
+        expect(await levels(traefik([{ internal: 8080, external: 8080 }]))).toEqual(["mandatory"]);
+    });
+
+    it("Traefik container publishes the legacy 9000 → blocked", async () => {
+        expect(await levels(traefik([{ internal: 9000, external: 9000, ip: "0.0.0.0" }]))).toEqual([
+            "mandatory",
+        ]);
+    });
+
+    it("traefik entrypoint moved to :9999 and published → blocked", async () => {
+        const proxy = traefik(
+            [{ internal: 9999, external: 9999 }],
+            ["--entrypoints.traefik.address=:9999"],
+        );
+
+        expect(await levels(proxy)).toEqual(["mandatory"]);
+    });
+
+    it("Traefik container publishes only web 80 and websecure 443 → passes", async () => {
+        const proxy = traefik([
+            { internal: 80, external: 80 },
+            { internal: 443, external: 443 },
+        ]);
+
+        expect(await levels(proxy)).toEqual([]);
+    });
+
+    it("8080 is the web entrypoint's address → passes", async () => {
+        const proxy = traefik(
+            [{ internal: 8080, external: 80 }],
+            ["--entrypoints.web.address=:8080"],
+        );
+
+        expect(await levels(proxy)).toEqual([]);
+    });
+
+    it("host port 8080 carrying container port 80 → passes", async () => {
+        expect(await levels(traefik([{ internal: 80, external: 8080 }]))).toEqual([]);
+    });
+
+    it.each(["127.0.0.1", "::1", "10.0.0.2"])("8080 bound to %s → passes", async (ip) => {
+        expect(await levels(traefik([{ internal: 8080, external: 8080, ip }]))).toEqual([]);
+    });
+
+    it("application container publishing 8080 → passes", async () => {
+        const app = dockerContainer("api", {
+            image: "ghcr.io/example/shop:1",
+            ports: [{ internal: 8080, external: 8080 }],
+        });
+
+        expect(await levels(app)).toEqual([]);
+    });
+
+    it("LoadBalancer port named traefik → blocked", async () => {
+        const service = kubernetesService("edge", {
+            type: "LoadBalancer",
+            ports: [{ name: "traefik", port: 8080, targetPort: "traefik" }],
+        });
+
+        expect(await levels(service)).toEqual(["mandatory"]);
+    });
+
+    it("Traefik's LoadBalancer carrying the older chart's dashboard port 9000 → blocked", async () => {
+        const service = kubernetesService("proxy", {
+            type: "LoadBalancer",
+            selector: traefikSelector,
+            ports: [
+                { name: "websecure", port: 443, targetPort: 8443 },
+                { name: "dashboard", port: 9000, targetPort: 9000 },
+            ],
+        });
+
+        expect(await levels(service)).toEqual(["mandatory"]);
+    });
+
+    it("Traefik's NodePort targeting 8080 → blocked", async () => {
+        const service = kubernetesService("proxy", {
+            type: "NodePort",
+            selector: traefikSelector,
+            ports: [{ name: "admin", port: 8080 }],
+        });
+
+        expect(await levels(service)).toEqual(["mandatory"]);
+    });
+
+    it("Traefik's LoadBalancer with web and websecure only → passes", async () => {
+        const service = kubernetesService("proxy", {
+            type: "LoadBalancer",
+            selector: traefikSelector,
+            ports: [
+                { name: "web", port: 80, targetPort: "web" },
+                { name: "websecure", port: 443, targetPort: "websecure" },
+            ],
+        });
+
+        expect(await levels(service)).toEqual([]);
+    });
+
+    it("ClusterIP Service port named traefik → passes", async () => {
+        const service = kubernetesService("traefik-dashboard", {
+            selector: traefikSelector,
+            ports: [{ name: "traefik", port: 8080 }],
+        });
+
+        expect(await levels(service)).toEqual([]);
+    });
+
+    it("another application's LoadBalancer on 8080 → passes", async () => {
+        const service = kubernetesService("shop", {
+            type: "LoadBalancer",
+            selector: { app: "shop" },
+            ports: [{ port: 8080 }],
+        });
+
+        expect(await levels(service)).toEqual([]);
+    });
+
+    it("chart ports.traefik.expose { default: true } → blocked", async () => {
+        const release = helmRelease("ingress", {
+            values: { ports: { traefik: { expose: { default: true } } } },
+        });
+
+        expect(await levels(release)).toEqual(["mandatory"]);
+    });
+
+    it("older chart ports.traefik.expose: true → blocked", async () => {
+        const release = helmRelease("ingress", {
+            values: { ports: { traefik: { expose: true } } },
+        });
+
+        expect(await levels(release)).toEqual(["mandatory"]);
+    });
+
+    it("chart ports.traefik.expose true on a ClusterIP Service → passes", async () => {
+        const release = helmRelease("ingress", {
+            values: {
+                ports: { traefik: { expose: { default: true } } },
+                service: { spec: { type: "ClusterIP" } },
+            },
+        });
+
+        expect(await levels(release)).toEqual([]);
+    });
+
+    it("chart ports.traefik.expose { default: false } → passes", async () => {
+        const release = helmRelease("ingress", {
+            values: { ports: { traefik: { expose: { default: false } } } },
+        });
+
+        expect(await levels(release)).toEqual([]);
+    });
+
+    it("chart ports.traefik.hostPort 8080 with no hostIP → blocked", async () => {
+        const release = helmRelease("ingress", {
+            values: { ports: { traefik: { hostPort: 8080 } } },
+        });
+
+        expect(await levels(release)).toEqual(["mandatory"]);
+    });
+
+    it("chart hostNetwork: true → blocked", async () => {
+        expect(await levels(helmRelease("ingress", { values: { hostNetwork: true } }))).toEqual([
+            "mandatory",
+        ]);
+    });
+
+    it("Traefik pod in the host network declaring its traefik port → blocked", async () => {
+        const pod = deployment(
+            "traefik",
+            [
+                {
+                    name: "traefik",
+                    image: "traefik:v3.4",
+                    ports: [{ name: "traefik", containerPort: 8080 }],
+                },
+            ],
+            { hostNetwork: true },
+        );
+
+        expect(await levels(pod)).toEqual(["mandatory"]);
+    });
+});
