@@ -38,11 +38,19 @@ export interface Project {
     defaults: Record<string, string>;
 }
 
+/** A parser's message without the excerpt of the file it adds below its first line. */
+function firstLine(message: string): string {
+    return message.split("\n")[0].replace(/:$/, "");
+}
+
 function readYaml(file: string): unknown {
     try {
         return YAML.parse(fs.readFileSync(file, "utf8"));
     } catch (err) {
-        throw new CheckError("config", `${file} is not valid YAML: ${(err as Error).message}`);
+        throw new CheckError(
+            "config",
+            `${file} is not valid YAML: ${firstLine((err as Error).message)}`,
+        );
     }
 }
 
@@ -312,7 +320,7 @@ function loadConfig(options: CheckOptions, project: Project): StackConfig {
         return { ...stack, config: { ...project.defaults, ...stack.config } };
     } catch (err) {
         if (err instanceof StackFileError) {
-            throw new CheckError("config", err.message);
+            throw new CheckError("config", firstLine(err.message));
         }
         throw err;
     }
