@@ -1,5 +1,7 @@
+import { parseAllDocuments } from "yaml";
+
 import { ResourceView } from "./policy";
-import { field, isRecord, list, PlainRecord, record, text } from "./values";
+import { field, isRecord, list, plain, Plain, PlainRecord, record, text } from "./values";
 
 /**
  * A Kubernetes object a policy can judge: a typed resource (`kubernetes:apps/v1:Deployment`), a
@@ -68,25 +70,64 @@ function parseTypeToken(type: string): { apiVersion: string; kind: string } | un
     return { apiVersion: match[1].replace(/^core\//, ""), kind: match[2] };
 }
 
-/** Every Kubernetes object a resource declares, itself or embedded in chart values. */
+/** The objects of a multi-document YAML manifest; documents that do not parse are skipped. */
+export function parseManifests(manifest: string): PlainRecord[] {
+    try {
+        return parseAllDocuments(manifest)
+            .filter((document) => document.errors.length === 0)
+            .map((document) => plain(document.toJS()))
+            .filter(isRecord);
+    } catch {
+        return [];
+    }
+}
+
+/** Objects given as a list of objects and/or YAML strings (`extraObjects`, `objs`, `yaml`). */
+function embeddedObjects(
+    entries: Plain[],
+    fieldPath: string,
+    defaultNamespace: string,
+): KubernetesObject[] {
+    const objects: KubernetesObject[] = [];
+    entries.forEach((entry, index) => {
+        const bodies = typeof entry === "string" ? parseManifests(entry) : [record(entry)];
+        for (const body of bodies.filter((body) => Object.keys(body).length > 0)) {
+            objects.push(objectFromBody(body, `${fieldPath}[${index}]`, defaultNamespace));
+        }
+    });
+    return objects;
+}
+
+/**
+ * Every Kubernetes object a resource declares: itself, the objects in a Helm chart's
+ * `extraObjects`, or those of a `kubernetes:yaml/v2:ConfigGroup` (`objs`, `yaml`).
+ */
 export function kubernetesObjectsOf(resource: ResourceView): KubernetesObject[] {
     const token = parseTypeToken(resource.type);
     if (token) {
         return [objectFromBody(resource.props, "", "default", token)];
     }
+    if (resource.type === "kubernetes:yaml/v2:ConfigGroup") {
+        const manifests = resource.props.yaml;
+        return [
+            ...embeddedObjects(list(resource.props.objs), "objs", "default"),
+            ...embeddedObjects(
+                typeof manifests === "string" ? [manifests] : list(manifests),
+                "yaml",
+                "default",
+            ),
+        ];
+    }
     if (!isHelmChart(resource)) {
         return [];
     }
-    // Limitation: extraObjects given as YAML template strings, and values in valueYamlFiles,
-    // are not read; only extraObjects written as objects in `values` are checked.
-    const objects: KubernetesObject[] = [];
-    list(field(resource.props, "values", "extraObjects")).forEach((entry, index) => {
-        if (isRecord(entry)) {
-            const path = `values.extraObjects[${index}]`;
-            objects.push(objectFromBody(entry, path, helmNamespace(resource)));
-        }
-    });
-    return objects;
+    // Limitation: values given in valueYamlFiles are files on the machine running Pulumi and are
+    // not read; neither are extraObjects strings that only parse once Helm renders them.
+    return embeddedObjects(
+        list(field(resource.props, "values", "extraObjects")),
+        "values.extraObjects",
+        helmNamespace(resource),
+    );
 }
 
 /** The field path below an object, joined to where the object sits. */

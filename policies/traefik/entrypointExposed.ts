@@ -15,7 +15,17 @@ import {
     isTraefikContainer,
     traefikEntrypointPorts,
 } from "../lib/traefikStaticConfig";
-import { field, integer, isRecord, isTrue, Plain, PlainRecord, record, text } from "../lib/values";
+import {
+    field,
+    integer,
+    isRecord,
+    isTrue,
+    isUnknown,
+    Plain,
+    PlainRecord,
+    record,
+    text,
+} from "../lib/values";
 import { containersOf } from "../lib/workloads";
 import { chartService, traefikChartValues } from "./chartValues";
 
@@ -97,7 +107,8 @@ function chartFindings(values: PlainRecord, networks: PrivateNetworks): Finding[
     }
     const hostPort = integer(traefikPort.hostPort);
     const hostIp = text(traefikPort.hostIP);
-    if (hostPort !== undefined && isPubliclyReachable(reachOf(hostIp, networks))) {
+    const hostIpKnown = !isUnknown(traefikPort.hostIP);
+    if (hostPort !== undefined && hostIpKnown && isPubliclyReachable(reachOf(hostIp, networks))) {
         findings.push({
             exposed: `${label} bound to host port ${hostPort} on ${hostIp ?? "all interfaces"}`,
             field: "values.ports.traefik.hostPort",

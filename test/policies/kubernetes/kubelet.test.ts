@@ -54,6 +54,26 @@ describe("kubelet-api-not-public", () => {
         expect(outcome.violations).toHaveLength(1);
     });
 
+    it("ConfigGroup YAML declaring a NodePort Service on 10250 → blocked", async () => {
+        const outcome = await runResourcePolicy(policy, {
+            type: "kubernetes:yaml/v2:ConfigGroup",
+            name: "debug",
+            props: {
+                yaml: [
+                    "apiVersion: v1",
+                    "kind: Service",
+                    "metadata: { name: kubelet-debug, namespace: kube-system }",
+                    "spec:",
+                    "  type: NodePort",
+                    "  ports: [{ port: 10250 }]",
+                ].join("\n"),
+            },
+        });
+
+        expect(outcome.violations).toHaveLength(1);
+        expect(outcome.violations[0].message).toContain("yaml[0].spec.ports[0]");
+    });
+
     it("NodePort Service on an application port → passes", async () => {
         const outcome = await runResourcePolicy(
             policy,

@@ -149,6 +149,22 @@ describe("traefik-dashboard-route-requires-auth", () => {
         expect(outcome.violations[0].message).toContain("values.extraObjects[0].spec.routes[0]");
     });
 
+    it("IngressRoute written as a YAML string in extraObjects → blocked", async () => {
+        const manifest = [
+            "apiVersion: traefik.io/v1alpha1",
+            "kind: IngressRoute",
+            "metadata: { name: dashboard }",
+            "spec:",
+            "  routes:",
+            "    - match: PathPrefix(`/dashboard`)",
+            "      services: [{ name: api@internal, kind: TraefikService }]",
+        ].join("\n");
+
+        expect(
+            await levels(helmRelease("ingress", { values: { extraObjects: [manifest] } })),
+        ).toEqual(["mandatory"]);
+    });
+
     it("chart ingressRoute.dashboard left off → passes", async () => {
         const release = helmRelease("ingress", {
             values: { ingressRoute: { dashboard: { enabled: false } } },
