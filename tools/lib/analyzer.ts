@@ -399,7 +399,13 @@ export class PolicyPack {
         return readResponse(await this.call((done) => this.client.analyze(request, done)));
     }
 
-    /** Checks the whole stack against every stack policy. */
+    /**
+     * Checks the whole stack against every stack policy.
+     *
+     * Limitation: the engine sends the stack's outputs here, after the preview; under mocks
+     * the resources' inputs are all there is, so a stack policy that reads an output a provider
+     * computes sees nothing.
+     */
     async analyzeStack(resources: AnalyzerResource[]): Promise<AnalyzeResult> {
         const request = new analyzerProto.AnalyzeStackRequest();
         request.setResourcesList(resources.map(resourceMessage));
@@ -604,7 +610,12 @@ function durationSeconds(text: string): number {
     return total;
 }
 
-/** The inputs the engine gives a package's default provider: that package's stack config. */
+/**
+ * The inputs the engine gives a package's default provider: that package's stack config.
+ *
+ * Limitation: a JSON object or list in config is handed on parsed and anything else as text;
+ * the engine's typed config may give a number or a boolean where this gives its text.
+ */
 function defaultProviderInputs(pkg: string, version: string | undefined, context: StackContext) {
     const inputs: Record<string, unknown> = {};
     for (const [key, text] of Object.entries(context.config ?? {})) {
@@ -655,6 +666,11 @@ export function toAnalyzerResources(
     resources: RegisteredResource[],
     context: StackContext,
 ): AnalyzerResource[] {
+    // Limitation: properties are the program's raw inputs. Under `pulumi preview` the engine
+    // sends inputs after the provider's Check has filled in defaults (a published port's `ip`
+    // becomes 0.0.0.0), so a policy must read an absent value as its default to agree here.
+    // Limitation: the root `pulumi:pulumi:Stack` resource is not sent, because the mock run
+    // registers none; top-level resources have no parent.
     const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const defaults = new Map<string, AnalyzerResource>();
     const result: AnalyzerResource[] = [];
@@ -742,6 +758,10 @@ export interface Violation extends Diagnostic {
  * Runs every resource through `Analyze`, all at once as the engine does during a preview, and
  * then the whole stack through `AnalyzeStack`. A resource policy's diagnostic names no URN; the
  * engine attributes it to the resource analyzed, and so is it here.
+ *
+ * Limitation: `Remediate` is not called. A policy at level `remediate` is reported by the pack
+ * as mandatory when it finds a violation, as the engine reports it when the fix did not take;
+ * what the fix would have changed is not shown.
  */
 export async function analyzeAll(
     pack: PolicyPack,

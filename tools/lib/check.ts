@@ -139,17 +139,17 @@ export function resolveProject(program: string): Project {
     };
 }
 
-/** The newest modification time of the pack's TypeScript sources. */
-function newestSource(dir: string): number {
+/** The newest modification time of the files under `dir` that `wanted` picks. */
+function newestFile(dir: string, wanted: (name: string) => boolean, skip: string[] = []): number {
     let newest = 0;
     for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-        if (entry.name === "node_modules" || entry.name === "bin" || entry.name.startsWith(".")) {
+        const full = path.join(dir, entry.name);
+        if (entry.name.startsWith(".") || skip.includes(full)) {
             continue;
         }
-        const full = path.join(dir, entry.name);
         if (entry.isDirectory()) {
-            newest = Math.max(newest, newestSource(full));
-        } else if (/\.ts$/.test(entry.name) || entry.name === "tsconfig.json") {
+            newest = Math.max(newest, newestFile(full, wanted, skip));
+        } else if (wanted(entry.name)) {
             newest = Math.max(newest, fs.statSync(full).mtimeMs);
         }
     }
@@ -170,9 +170,18 @@ export function ensurePackCompiled(packDir: string, onProgress: (m: string) => v
     if (!main || !/\.js$/.test(main)) {
         return false;
     }
-    const compiled = path.resolve(packDir, main);
-    const built = fs.existsSync(compiled) ? fs.statSync(compiled).mtimeMs : 0;
-    if (built >= newestSource(packDir)) {
+    // An incremental build rewrites only what changed, so the newest output is what counts.
+    const outDir = path.dirname(path.resolve(packDir, main));
+    const built = fs.existsSync(path.resolve(packDir, main))
+        ? newestFile(outDir, (name) => name.endsWith(".js"))
+        : 0;
+    const skip = ["node_modules", "bin"].map((name) => path.join(packDir, name)).concat(outDir);
+    const sources = newestFile(
+        packDir,
+        (name) => name.endsWith(".ts") || name === "tsconfig.json",
+        skip,
+    );
+    if (built >= sources) {
         return false;
     }
     onProgress(`compiling the policy pack (${path.relative(process.cwd(), packDir) || "."})…`);
@@ -264,6 +273,10 @@ export function resolvePolicyConfig(
  * Lets a program outside this project (a handed case, an app team's file without its own
  * node_modules) resolve the Pulumi SDK and providers from this project, as jest's modulePaths
  * does in the tests.
+ *
+ * Limitation: a program with its own node_modules loads its own copy of the SDK, while the
+ * mocks are set on this project's copy; the SDK keeps its state on the global object, so that
+ * works while the two copies agree on that state, which very different versions may not.
  */
 function shareProjectModules(programDir: string, projectModules: string): void {
     try {
@@ -311,6 +324,12 @@ export interface CheckReport {
     timings: { programMs: number; packStartMs?: number; analyzeMs?: number };
 }
 
+/**
+ * The config a program sees: Pulumi.yaml's defaults, then the stack file.
+ *
+ * Limitation: only the files are read. An ESC `environment:` that a stack file imports, and
+ * config held only in the backend, are not seen, and `secure:` values become placeholders.
+ */
 function loadConfig(options: CheckOptions, project: Project): StackConfig {
     if (!options.configFile) {
         return { config: { ...project.defaults }, secretKeys: [], placeholders: [] };
