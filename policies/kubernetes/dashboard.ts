@@ -1,5 +1,7 @@
 import { Endpoint, endpointPolicy } from "../lib/exposure";
+import { chartService, isHelmChart } from "../lib/kubernetesObjects";
 import { serviceMentions } from "../lib/services";
+import { record, text } from "../lib/values";
 import { imageRepository } from "../lib/workloads";
 
 const dashboard: Endpoint = {
@@ -12,6 +14,20 @@ const dashboard: Endpoint = {
             imageRepository(container.image),
         ),
     isEndpointService: (service) => serviceMentions(service, /kubernetes-dashboard/),
+    chartServices: (resource) => {
+        if (
+            !isHelmChart(resource) ||
+            !/kubernetes-dashboard$/.test(text(resource.props.chart) ?? "")
+        ) {
+            return [];
+        }
+        // Chart 6 and older: `service`; chart 7 serves the dashboard through Kong: `kong.proxy`.
+        const values = record(resource.props.values);
+        return [
+            chartService(values, "ClusterIP"),
+            chartService(values, "ClusterIP", "kong.proxy"),
+        ].filter((service) => service !== undefined);
+    },
     fix:
         "keep the dashboard's Service ClusterIP and reach it with kubectl port-forward or " +
         "kubectl proxy, or bind its ports to a private address",

@@ -20,6 +20,8 @@ export interface Endpoint {
     isEndpointContainer?: (container: WorkloadContainer) => boolean;
     /** A Service in front of this endpoint: any port it opens counts. */
     isEndpointService?: (service: KubernetesObject) => boolean;
+    /** Services a Helm chart of this endpoint renders, read from its values. */
+    chartServices?: (resource: ResourceView) => KubernetesObject[];
     fix: string;
 }
 
@@ -96,19 +98,22 @@ export function serviceExposures(
     service: KubernetesObject,
     endpoint: Endpoint,
     networks: PrivateNetworks,
+    whole = false,
 ): Finding[] {
     const exposure = publicServiceExposure(service, networks);
     if (!exposure) {
         return [];
     }
-    const wholeService = endpoint.isEndpointService?.(service) ?? false;
+    const wholeService = whole || (endpoint.isEndpointService?.(service) ?? false);
     return servicePorts(service)
         .filter((port) => wholeService || portMatches(port, endpoint))
         .map((port) => ({
             exposed:
-                `${endpoint.label} exposed through ${exposure}, port ` +
-                `${port.port ?? "?"}${port.name ? ` ("${port.name}")` : ""} → target ` +
-                `${port.targetPortName ?? port.targetPort ?? "?"}`,
+                `${endpoint.label} exposed through ${exposure}` +
+                (port.port === undefined
+                    ? ""
+                    : `, port ${port.port}${port.name ? ` ("${port.name}")` : ""} → target ` +
+                      `${port.targetPortName ?? port.targetPort ?? "?"}`),
             field: port.field,
             fix: endpoint.fix,
         }));
@@ -128,6 +133,9 @@ export function endpointExposures(
         ...kubernetesObjectsOf(resource)
             .filter(isService)
             .flatMap((service) => serviceExposures(service, endpoint, networks)),
+        ...(endpoint.chartServices?.(resource) ?? []).flatMap((service) =>
+            serviceExposures(service, endpoint, networks, true),
+        ),
     ];
 }
 

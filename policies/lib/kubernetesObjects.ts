@@ -134,3 +134,38 @@ export function kubernetesObjectsOf(resource: ResourceView): KubernetesObject[] 
 export function at(object: KubernetesObject, path: string): string {
     return object.field === "" ? path : `${object.field}.${path}`;
 }
+
+/**
+ * The Service a chart renders from the usual `service` values, as an object the Service checks
+ * understand: type (`service.spec.type`, as the Traefik chart has it since version 40, else
+ * `service.type`, else the chart's default), source ranges, externalIPs and annotations.
+ * `undefined` when `service.enabled` is false.
+ */
+export function chartService(
+    values: PlainRecord,
+    defaultType: string,
+    servicePath = "service",
+): KubernetesObject | undefined {
+    const service = record(field(values, ...servicePath.split(".")));
+    if (service.enabled === false) {
+        return undefined;
+    }
+    const spec = record(service.spec);
+    return objectFromBody(
+        {
+            apiVersion: "v1",
+            kind: "Service",
+            metadata: { name: servicePath, annotations: service.annotations ?? {} },
+            spec: {
+                type: spec.type ?? service.type ?? defaultType,
+                loadBalancerSourceRanges:
+                    spec.loadBalancerSourceRanges ?? service.loadBalancerSourceRanges ?? [],
+                externalIPs: spec.externalIPs ?? service.externalIPs ?? [],
+                // The chart's ports are not in its values; one stands for all of them.
+                ports: [{}],
+            },
+        },
+        `values.${servicePath}`,
+        "default",
+    );
+}

@@ -20,7 +20,7 @@ export function staticConfigFromArguments(words: string[], field: string): Stati
         }
         let value = match[2];
         const next = words[index + 1];
-        if (value === undefined && next !== undefined && /^(true|false)$/i.test(next)) {
+        if (value === undefined && next !== undefined && /^(true|false|1|0|t|f)$/i.test(next)) {
             value = next;
             index++;
         }
@@ -91,10 +91,10 @@ export function mergeStaticConfig(...configs: StaticConfig[]): StaticConfig {
     return merged;
 }
 
-/** Whether a setting is on: a bare flag, `true` in any case. */
+/** Whether a setting is on: a bare flag, or what Go's ParseBool reads as true (1, t, TRUE…). */
 export function isOn(config: StaticConfig, key: string): boolean {
     const setting = config.get(key);
-    return setting !== undefined && /^(true|)$/i.test(setting.value.trim());
+    return setting !== undefined && /^(|1|t|true)$/i.test(setting.value.trim());
 }
 
 /** Whether file content looks like a Traefik static configuration. */

@@ -1,9 +1,4 @@
-import {
-    isHelmChart,
-    isTraefikChart,
-    objectFromBody,
-    KubernetesObject,
-} from "../lib/kubernetesObjects";
+import { isHelmChart, isTraefikChart } from "../lib/kubernetesObjects";
 import { ResourceView } from "../lib/policy";
 import {
     mergeStaticConfig,
@@ -50,33 +45,5 @@ export function chartStaticConfig(values: PlainRecord): StaticConfig {
             splitWords(list(values.additionalArguments)),
             "values.additionalArguments",
         ),
-    );
-}
-
-/**
- * The Service the chart renders, as an object the Service checks understand: type (default
- * LoadBalancer; `service.spec.type` since chart 40, `service.type` before), source ranges,
- * externalIPs and annotations. `undefined` when the chart renders no Service.
- */
-export function chartService(values: PlainRecord): KubernetesObject | undefined {
-    const service = record(values.service);
-    if (service.enabled === false) {
-        return undefined;
-    }
-    const spec = record(service.spec);
-    return objectFromBody(
-        {
-            apiVersion: "v1",
-            kind: "Service",
-            metadata: { name: "traefik", annotations: service.annotations ?? {} },
-            spec: {
-                type: spec.type ?? service.type ?? "LoadBalancer",
-                loadBalancerSourceRanges:
-                    spec.loadBalancerSourceRanges ?? service.loadBalancerSourceRanges ?? [],
-                externalIPs: spec.externalIPs ?? service.externalIPs ?? [],
-            },
-        },
-        "values.service",
-        "default",
     );
 }

@@ -1,5 +1,5 @@
 import { containerExposures, Endpoint } from "../lib/exposure";
-import { KubernetesObject, kubernetesObjectsOf } from "../lib/kubernetesObjects";
+import { chartService, KubernetesObject, kubernetesObjectsOf } from "../lib/kubernetesObjects";
 import { isPubliclyReachable, PrivateNetworks, reachOf } from "../lib/network";
 import { Finding, resourcePolicy, ResourceView } from "../lib/policy";
 import {
@@ -27,7 +27,7 @@ import {
     text,
 } from "../lib/values";
 import { containersOf } from "../lib/workloads";
-import { chartService, traefikChartValues } from "./chartValues";
+import { traefikChartValues } from "./chartValues";
 
 const fix =
     "do not publish the traefik entrypoint: keep ports.traefik.expose false, remove the " +
@@ -96,7 +96,7 @@ function exposeIsOn(expose: Plain | undefined): boolean {
 function chartFindings(values: PlainRecord, networks: PrivateNetworks): Finding[] {
     const findings: Finding[] = [];
     const traefikPort = record(field(values, "ports", "traefik"));
-    const service = chartService(values);
+    const service = chartService(values, "LoadBalancer");
     const exposure = service && publicServiceExposure(service, networks);
     if (exposeIsOn(traefikPort.expose) && exposure) {
         findings.push({

@@ -80,3 +80,38 @@ describe("kubernetes-dashboard-not-public", () => {
         expect(outcome.violations).toEqual([]);
     });
 });
+
+describe("kubernetes-dashboard-not-public through its Helm chart", () => {
+    function chart(values: Record<string, unknown>) {
+        return {
+            type: "kubernetes:helm.sh/v3:Release",
+            name: "dashboard",
+            props: { chart: "kubernetes-dashboard", values },
+        };
+    }
+
+    it("chart 7 with kong.proxy.type LoadBalancer → blocked", async () => {
+        const outcome = await runResourcePolicy(
+            kubernetesDashboardNotPublic,
+            chart({ kong: { proxy: { type: "LoadBalancer" } } }),
+        );
+
+        expect(outcome.violations.map((violation) => violation.level)).toEqual(["mandatory"]);
+        expect(outcome.violations[0].message).toContain("values.kong.proxy");
+    });
+
+    it("older chart with service.type NodePort → blocked", async () => {
+        const outcome = await runResourcePolicy(
+            kubernetesDashboardNotPublic,
+            chart({ service: { type: "NodePort" } }),
+        );
+
+        expect(outcome.violations).toHaveLength(1);
+    });
+
+    it("chart with its default ClusterIP Services → passes", async () => {
+        const outcome = await runResourcePolicy(kubernetesDashboardNotPublic, chart({}));
+
+        expect(outcome.violations).toEqual([]);
+    });
+});

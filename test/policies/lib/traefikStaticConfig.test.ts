@@ -12,6 +12,7 @@ describe("staticConfigFromArguments", () => {
         [["--api.insecure=true"], true],
         [["--Api.Insecure=TRUE"], true],
         [["--api.insecure", "true"], true],
+        [["--api.insecure=1"], true],
         [["--api.insecure=false"], false],
         [["--api.insecure", "false"], false],
     ])("%j → insecure %s", (words, insecure) => {
