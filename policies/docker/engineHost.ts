@@ -17,6 +17,8 @@ export function plaintextEngineConnection(
     networks: PrivateNetworks,
 ): string | undefined {
     const host = text(providerProps.host);
+    // Limitation: without `host` the provider uses DOCKER_HOST (and DOCKER_CERT_PATH) of the
+    // machine running Pulumi, which the pack cannot see; such providers pass.
     if (host === undefined) {
         return undefined;
     }

@@ -28,6 +28,8 @@ function servesDockerSocket(container: WorkloadContainer): boolean {
     return mountsSocket && !isTraefikContainer(container);
 }
 
+// Limitation: a pod that mounts the socket is judged by its own hostPort/hostNetwork only; a
+// LoadBalancer or NodePort Service selecting it is not linked to it.
 const dockerSocket: Endpoint = {
     label: "a container with the Docker socket (a socket proxy or a socket mount)",
     ports: [],

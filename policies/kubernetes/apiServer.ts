@@ -2,6 +2,8 @@ import { Endpoint, endpointPolicy } from "../lib/exposure";
 import { serviceMentions } from "../lib/services";
 import { imageRepository } from "../lib/workloads";
 
+// Limitation: a k3s/rke2 container or pod in the host network that does not declare 6443 among
+// its ports is not recognised; only kube-apiserver images count whatever ports they declare.
 const apiServer: Endpoint = {
     label: "the Kubernetes API server",
     ports: [6443],

@@ -14,6 +14,8 @@ function kubeconfigServers(kubeconfig: Plain | undefined): string[] {
     );
 }
 
+// Limitation: a kubeconfig server given by host name is not judged (its addresses are not known
+// from the program); neither is the default provider's ~/.kube/config.
 function providerFindings(props: PlainRecord, networks: PrivateNetworks): Finding[] {
     return kubeconfigServers(props.kubeconfig)
         .filter((server) => reachOf(splitAddress(server).host, networks) === "public")

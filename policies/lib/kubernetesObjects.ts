@@ -20,7 +20,11 @@ export interface KubernetesObject {
     field: string;
 }
 
-/** Helm types whose inputs carry chart values (a v3 `Chart` is a local component: no inputs). */
+// Limitation: a `kubernetes:helm.sh/v3:Chart` (and v1 `yaml.ConfigFile`/`ConfigGroup`) is a
+// component resource in TypeScript that sends no inputs; the objects it renders are judged one by
+// one as their own resources under a real preview, but not under mocks. A v2 `ConfigFile` names
+// a file that is not read.
+/** Helm types whose inputs carry chart values. */
 const helmTypes = new Set(["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"]);
 
 export function isHelmChart(resource: ResourceView): boolean {

@@ -118,6 +118,8 @@ function bindMountSources(mounts: Plain | undefined): string[] {
 }
 
 function dockerContainer(props: PlainRecord): WorkloadContainer {
+    // Limitation: `publishAllPorts: true` publishes the image's EXPOSEd ports, which only the
+    // image knows; those ports are not judged, only the ones listed in `ports`.
     const ports = list(props.ports);
     return {
         field: "",

@@ -2,6 +2,8 @@ import { Endpoint, endpointPolicy } from "../lib/exposure";
 import { serviceMentions } from "../lib/services";
 import { imageRepository } from "../lib/workloads";
 
+// Limitation: the Rancher Helm chart's own values (its Service type, its Ingress) are not judged;
+// an Ingress with TLS is the way the chart publishes Rancher, and it is not blocked.
 const rancherServer: Endpoint = {
     label: "the Rancher server (UI and API)",
     ports: [],

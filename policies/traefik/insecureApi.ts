@@ -16,6 +16,8 @@ const fix =
     "remove api.insecure (flag, TRAEFIK_API_INSECURE, values.api.insecure, config file) and " +
     "serve the dashboard through a router to api@internal with an authentication middleware";
 
+// Limitation: a static configuration file named by --configFile is read only when its content is
+// in the program (a docker upload or a ConfigMap); a file already on the host is not seen.
 function insecureFinding(config: StaticConfig): Finding[] {
     const setting = config.get("api.insecure");
     if (!setting || !isOn(config, "api.insecure")) {

@@ -202,6 +202,8 @@ function chartRoutes(resource: ResourceView): DashboardRoute[] {
     ];
 }
 
+// Limitation: routers in Traefik's dynamic configuration files (file provider, in ConfigMaps or
+// uploads) are not read; only CRDs, Ingresses, Docker labels and chart values are.
 /** Every route to `api@internal` a resource declares, in any of the forms above. */
 export function dashboardRoutesOf(resource: ResourceView): DashboardRoute[] {
     const routes: DashboardRoute[] = [];

@@ -18,6 +18,8 @@ export interface ProtectedRoute {
  * Every route to `api@internal` in the stack that names at least one middleware, resolved
  * against every middleware the stack defines (routes without any are the resource policy's).
  */
+// Limitation: an exemption applies to the resource that declares the route; exempting the
+// Middleware resource does not silence the route that uses it.
 export function dashboardRoutesInStack(resources: ResourceView[]): ProtectedRoute[] {
     const definitions: MiddlewareDefinition[] = resources.flatMap(middlewareDefinitionsOf);
     return resources.flatMap((resource) =>
