@@ -31,9 +31,7 @@ describe("Pulumi.yaml declares the whole config", () => {
         "declares flex4apps:%s with a type Pulumi accepts and a description",
         (key) => {
             const declaration = declared[`flex4apps:${key}`];
-            expect(["string", "integer", "boolean", "array", "object"]).toContain(
-                declaration.type,
-            );
+            expect(["string", "integer", "boolean", "array", "object"]).toContain(declaration.type);
             expect(declaration.description?.length).toBeGreaterThan(20);
             if (declaration.type === "array") {
                 expect(declaration.items?.type).toBeDefined();
