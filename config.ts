@@ -191,6 +191,7 @@ const secretSchema = z.strictObject({
 
 export const PLAIN_KEYS = Object.keys(plainSchema.shape);
 export const SECRET_KEYS = Object.keys(secretSchema.shape);
+const ALL_KEYS = [...PLAIN_KEYS, ...SECRET_KEYS].join(", ");
 
 type PlainConfig = z.infer<typeof plainSchema>;
 type SecretValues = z.infer<typeof secretSchema>;
@@ -253,19 +254,26 @@ export interface PlatformConfig {
             users: { name: string; password?: pulumi.Output<string> }[];
         };
     };
-    rancher: {
-        mode: (typeof RANCHER_MODES)[number];
-        version: string;
-        hostname: string;
-        httpsPort: number;
-        /** Where Rancher's API is: `https://hostname:port` for `docker`, as configured otherwise. */
-        apiUrl: string;
-        adminPassword?: pulumi.Output<string>;
-        /** Only for `existing`. */
-        token?: pulumi.Output<string>;
-    };
+    rancher: RancherConfig;
     projects: ProjectConfig[];
 }
+
+interface RancherCommonConfig {
+    hostname: string;
+    /** Rancher's API: `https://hostname[:port]` for `docker`, as configured otherwise. */
+    apiUrl: string;
+}
+
+/** Rancher as a server container of the platform's own, or one that already runs. */
+export type RancherConfig =
+    | (RancherCommonConfig & {
+          mode: "docker";
+          version: string;
+          httpsPort: number;
+          /** From secret config; generated when absent. */
+          adminPassword?: pulumi.Output<string>;
+      })
+    | (RancherCommonConfig & { mode: "existing"; token: pulumi.Output<string> });
 
 /** One problem with the stack config. */
 export interface ConfigProblem {
@@ -327,7 +335,7 @@ function toProblems(
                 ),
                 message:
                     top === undefined
-                        ? `unknown key; expected one of ${[...PLAIN_KEYS, ...SECRET_KEYS].join(", ")}`
+                        ? `unknown key; expected one of ${ALL_KEYS}`
                         : "unknown key (a typo?); see the config reference in the README",
             }));
         }
@@ -342,6 +350,17 @@ function toProblems(
                   : issue.message;
         return [{ key: keyPath(String(top), rest), message: `${expected}; got ${seen}` }];
     });
+}
+
+/** An empty text or object: how Pulumi.yaml's defaults say that a secret is not set. */
+function isEmpty(value: unknown): boolean {
+    return (
+        value === "" ||
+        (typeof value === "object" &&
+            value !== null &&
+            !Array.isArray(value) &&
+            Object.keys(value).length === 0)
+    );
 }
 
 /** Reads a raw config value: JSON for objects and lists, the text itself otherwise. */
@@ -516,7 +535,8 @@ function crossChecks(plain: PlainConfig, secrets: SecretValues): ConfigProblem[]
         if (withRole("kubernetes").length === 0) {
             problems.push({
                 key: keyPath("dockerHosts", []),
-                message: `kubernetes.distribution "rke2" needs at least one host with role "kubernetes"`,
+                message:
+                    'kubernetes.distribution "rke2" needs at least one host with role "kubernetes"',
             });
         }
         plain.dockerHosts.forEach((host, index) => {
@@ -557,7 +577,9 @@ function crossChecks(plain: PlainConfig, secrets: SecretValues): ConfigProblem[]
         if (secrets.rancherToken === undefined) {
             problems.push({
                 key: `${NAMESPACE}:rancherToken`,
-                message: `rancher.mode "existing" needs an API token as the secret ${NAMESPACE}:rancherToken`,
+                message:
+                    'rancher.mode "existing" needs an API token as the secret ' +
+                    `${NAMESPACE}:rancherToken`,
             });
         }
     }
@@ -620,6 +642,11 @@ export function parseConfig(raw: RawConfig): PlatformConfig {
     const problems: ConfigProblem[] = [];
     for (const [name, value] of Object.entries(raw.values)) {
         const isSecretKey = SECRET_KEYS.includes(name);
+        const decoded = decode(value);
+        if (isSecretKey && isEmpty(decoded)) {
+            // Pulumi.yaml's default for a secret: not set.
+            continue;
+        }
         if (isSecretKey && !raw.secretKeys.has(name)) {
             problems.push({
                 key: `${NAMESPACE}:${name}`,
@@ -628,7 +655,7 @@ export function parseConfig(raw: RawConfig): PlatformConfig {
                     `pulumi config set --secret ${NAMESPACE}:${name}`,
             });
         }
-        (isSecretKey ? secretInput : plainInput)[name] = decode(value);
+        (isSecretKey ? secretInput : plainInput)[name] = decoded;
     }
     const plain = plainSchema.safeParse(plainInput);
     const secrets = secretSchema.safeParse(secretInput);
@@ -685,19 +712,27 @@ export function parseConfig(raw: RawConfig): PlatformConfig {
                 })),
             },
         },
-        rancher: {
-            mode: config.rancher.mode,
-            version: config.rancher.version,
-            hostname: rancherHostname,
-            httpsPort: config.rancher.httpsPort,
-            apiUrl:
-                config.rancher.apiUrl ??
-                (config.rancher.httpsPort === 443
-                    ? `https://${rancherHostname}`
-                    : `https://${rancherHostname}:${config.rancher.httpsPort}`),
-            adminPassword: wrap(secret.rancherAdminPassword),
-            token: wrap(secret.rancherToken),
-        },
+        rancher:
+            config.rancher.mode === "existing"
+                ? {
+                      mode: "existing",
+                      hostname: rancherHostname,
+                      // Both are there: the cross-checks refuse `existing` without them.
+                      apiUrl: config.rancher.apiUrl as string,
+                      token: pulumi.secret(secret.rancherToken as string),
+                  }
+                : {
+                      mode: "docker",
+                      hostname: rancherHostname,
+                      apiUrl:
+                          config.rancher.apiUrl ??
+                          (config.rancher.httpsPort === 443
+                              ? `https://${rancherHostname}`
+                              : `https://${rancherHostname}:${config.rancher.httpsPort}`),
+                      version: config.rancher.version,
+                      httpsPort: config.rancher.httpsPort,
+                      adminPassword: wrap(secret.rancherAdminPassword),
+                  },
         projects: config.projects,
     };
 }

@@ -12,6 +12,10 @@ interface Declaration {
     items?: { type: string };
 }
 
+function isEmptyObject(value: unknown): boolean {
+    return typeof value === "object" && value !== null && Object.keys(value).length === 0;
+}
+
 const project = YAML.parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
 const declared = project.config as Record<string, Declaration>;
 
@@ -36,11 +40,15 @@ describe("Pulumi.yaml declares the whole config", () => {
             if (declaration.type === "array") {
                 expect(declaration.items?.type).toBeDefined();
             }
-            expect(declaration.secret === true).toBe(SECRET_KEYS.includes(key));
-            // A secret never has a default: it is generated or set by the user.
-            if (declaration.secret) {
-                expect(declaration.default).toBeUndefined();
+            // `secret: true` would make the CLI require the key in every stack; a secret
+            // defaults to empty instead, which the program reads as "not set".
+            expect(declaration.secret).toBeUndefined();
+            if (SECRET_KEYS.includes(key)) {
+                expect(declaration.description).toMatch(/^Secret, set with --secret\./);
+                expect(declaration.default === "" || isEmptyObject(declaration.default)).toBe(true);
             }
+            // Only the keys every stack must set go without a default.
+            expect(declaration.default === undefined).toBe(["domain", "dockerHosts"].includes(key));
         },
     );
 

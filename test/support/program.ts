@@ -7,7 +7,13 @@ import {
     type MockRunResult,
     type RegisteredResource,
 } from "../../tools/lib/mock-run";
-import { readStackConfig } from "../../tools/lib/stack-config";
+import * as YAML from "yaml";
+import {
+    applyProjectConfig,
+    parseProjectConfig,
+    readStackConfig,
+    type ProjectConfig,
+} from "../../tools/lib/stack-config";
 
 export const ROOT = path.resolve(__dirname, "../..");
 export const PROJECT = "flex4apps";
@@ -22,9 +28,23 @@ export function stackName(file: string): string {
     return path.basename(file).replace(/^Pulumi\.|\.yaml$/g, "");
 }
 
-/** Runs the real program (index.ts) for a stack file, under the SDK's mocks. */
+/** What Pulumi.yaml declares: the defaults the CLI puts beneath a stack's config. */
+export function projectConfig(): ProjectConfig {
+    const file = path.join(ROOT, "Pulumi.yaml");
+    const project = YAML.parse(fs.readFileSync(file, "utf8"));
+    return parseProjectConfig(project.config, PROJECT, file);
+}
+
+/**
+ * Runs the real program (index.ts) for a stack file, under the SDK's mocks, with the config
+ * the CLI would hand it: the stack file over Pulumi.yaml's defaults.
+ */
 export async function runStackFile(file: string): Promise<Program> {
-    const { config, secretKeys } = readStackConfig(file, PROJECT);
+    const { config, secretKeys } = applyProjectConfig(
+        readStackConfig(file, PROJECT),
+        projectConfig(),
+        path.basename(file),
+    );
     jest.resetModules();
     return new Program(
         await runProgramUnderMocks({
@@ -39,13 +59,15 @@ export async function runStackFile(file: string): Promise<Program> {
 
 /**
  * Runs the real program with config given as objects: `plainConfig` as a stack file's plain
- * values, `secretConfig` as values set with `pulumi config set --secret`.
+ * values, `secretConfig` as values set with `pulumi config set --secret`, over Pulumi.yaml's
+ * defaults. Keys the project requires are not enforced here, so that the program's own
+ * checks of a missing key can be seen.
  */
 export async function runWithConfig(
     plainConfig: Record<string, unknown>,
     secretConfig: Record<string, unknown> = {},
 ): Promise<Program> {
-    const config: Record<string, string> = {};
+    const config: Record<string, string> = { ...projectConfig().defaults };
     const encode = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
     for (const [key, value] of Object.entries({ ...plainConfig, ...secretConfig })) {
         config[`${PROJECT}:${key}`] = encode(value);
