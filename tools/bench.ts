@@ -138,9 +138,8 @@ function main(): number {
             console.log(
                 `  ${r.slowerMs.toFixed(0)} ms vs ${r.fasterMs.toFixed(0)} ms (median of ${runs})`,
             );
-            console.log(
-                `  ratio ${r.ratio.toFixed(2)}×, target ≤ ${r.target}×: ${met ? "met" : "MISSED"}`,
-            );
+            const verdict = met ? "met" : "MISSED";
+            console.log(`  ratio ${r.ratio.toFixed(2)}×, target ≤ ${r.target}×: ${verdict}`);
         }
         return missed > 0 ? 1 : 0;
     } catch (err) {

@@ -134,6 +134,11 @@ function jsonReport(report: CheckReport, exitCode: number) {
             message: v.message,
             description: v.description,
         })),
+        skipped: report.skipped.map((n) => ({
+            policy: n.policyName,
+            resource: n.urn || null,
+            reason: n.reason,
+        })),
         summary: { resources: report.resources.length, ...levelCounts(report.violations) },
         timings: report.timings,
         exitCode,
@@ -173,6 +178,15 @@ function humanReport(report: CheckReport): string {
         for (const v of groups.get(urn) ?? []) {
             lines.push(`  [${v.enforcementLevel}] ${v.policyName}`);
             lines.push(indent(v.message.trim(), "      "));
+        }
+    }
+    if (report.skipped.length > 0) {
+        lines.push("");
+        lines.push("not applied (exemptions and policies that could not judge a resource):");
+        for (const skipped of report.skipped) {
+            const resource = byUrn.get(skipped.urn);
+            const where = resource ? `${resource.type}  ${resource.name}` : "the stack";
+            lines.push(`  ${skipped.policyName} on ${where}: ${skipped.reason}`);
         }
     }
     for (const warning of report.programWarnings) {
@@ -245,7 +259,8 @@ async function main(argv: string[]): Promise<number> {
             const { name, version, policies } = report.policyPack;
             progress(
                 `  ${name} ${version}: ${policies} policies; ` +
-                    `program ${report.timings.programMs} ms, pack start ${report.timings.packStartMs} ms, ` +
+                    `program ${report.timings.programMs} ms, ` +
+                    `pack start ${report.timings.packStartMs} ms, ` +
                     `analysis ${report.timings.analyzeMs} ms`,
             );
         }

@@ -243,3 +243,72 @@ describeCases("policy:check --program on the handed cases", () => {
         expect(run.stderr).toContain("no-such-policy");
     });
 });
+
+describe("policy:check on programs and stacks that go wrong", () => {
+    it("a program that throws exits 2 naming the program and its line, with no stack trace", async () => {
+        const program = path.join(tmp, "throws.ts");
+        fs.writeFileSync(
+            program,
+            [
+                'import * as docker from "@pulumi/docker";',
+                'new docker.Network("n", { name: "n" });',
+                'throw new Error("the program gave up");',
+            ].join("\n"),
+        );
+        const run = await policyCheck("--program", program);
+        expect(run.status).toBe(2);
+        expect(run.stderr).toContain(`${program} failed: the program gave up (at ${program}:3)`);
+        expect(run.stderr).not.toMatch(STACK_TRACE);
+    });
+
+    it("a stack file that leaves out a key the project requires exits 2 naming it, as the CLI does", async () => {
+        const file = path.join(tmp, "Pulumi.partial.yaml");
+        fs.writeFileSync(file, YAML.stringify({ config: { "flex4apps:domain": "a.test" } }));
+        const run = await policyCheck("--config-file", file);
+        expect(run.status).toBe(2);
+        expect(run.stderr).toContain(
+            "Pulumi.partial.yaml is missing configuration value 'flex4apps:dockerHosts'",
+        );
+    });
+
+    it("an exempted resource passes, and the report says which policy skipped it and why", async () => {
+        const program = path.join(tmp, "lab.ts");
+        fs.writeFileSync(
+            program,
+            [
+                'import * as docker from "@pulumi/docker";',
+                'new docker.Container("lab-engine", {',
+                '    image: "docker:dind",',
+                "    ports: [{ internal: 2376, external: 2376 }],",
+                "});",
+            ].join("\n"),
+        );
+        const blocked = await policyCheck("--program", program);
+        expect(blocked.status).toBe(1);
+        expect(blocked.stdout).toContain("docker-engine-api-port-not-public");
+
+        const config = path.join(tmp, "exempt-lab.json");
+        const reason = "lab host behind the site firewall";
+        fs.writeFileSync(
+            config,
+            JSON.stringify({
+                "docker-engine-api-port-not-public": {
+                    exemptions: [{ resource: "lab-*", reason }],
+                },
+            }),
+        );
+        const exempted = await policyCheck("--program", program, "--policy-config", config);
+        expect(exempted.status).toBe(0);
+        expect(exempted.stdout).toContain(`docker-engine-api-port-not-public on`);
+        expect(exempted.stdout).toContain(reason);
+        const json = await policyCheck("--program", program, "--policy-config", config, "--json");
+        const report = JSON.parse(json.stdout) as JsonReport & {
+            skipped: { policy: string; resource: string; reason: string }[];
+        };
+        expect(report.skipped).toContainEqual({
+            policy: "docker-engine-api-port-not-public",
+            resource: expect.stringContaining("lab-engine"),
+            reason: expect.stringContaining(reason),
+        });
+    });
+});

@@ -72,6 +72,14 @@ export interface Diagnostic {
     urn: string;
 }
 
+/** A policy that said it does not apply to a resource (an exemption, say), and why. */
+export interface Skipped {
+    policyName: string;
+    reason: string;
+    /** The resource; empty for the stack as a whole. */
+    urn: string;
+}
+
 export interface AnalyzeResult {
     diagnostics: Diagnostic[];
     /** Policies that said they do not apply, with their reasons. */
@@ -766,20 +774,29 @@ export interface Violation extends Diagnostic {
 export async function analyzeAll(
     pack: PolicyPack,
     resources: AnalyzerResource[],
-): Promise<Violation[]> {
+): Promise<{ violations: Violation[]; skipped: Skipped[] }> {
     const perResource = await Promise.all(
         resources.map(async (resource) => {
-            const { diagnostics } = await pack.analyze(resource);
-            return diagnostics.map((d): Violation => ({
-                ...d,
-                urn: d.urn || resource.urn,
-                from: "resource",
-            }));
+            const { diagnostics, notApplicable } = await pack.analyze(resource);
+            return {
+                violations: diagnostics.map((d): Violation => ({
+                    ...d,
+                    urn: d.urn || resource.urn,
+                    from: "resource",
+                })),
+                skipped: notApplicable.map((n) => ({ ...n, urn: resource.urn })),
+            };
         }),
     );
     const stack = await pack.analyzeStack(resources);
-    return [
-        ...perResource.flat(),
-        ...stack.diagnostics.map((d): Violation => ({ ...d, from: "stack" })),
-    ];
+    return {
+        violations: [
+            ...perResource.flatMap((r) => r.violations),
+            ...stack.diagnostics.map((d): Violation => ({ ...d, from: "stack" })),
+        ],
+        skipped: [
+            ...perResource.flatMap((r) => r.skipped),
+            ...stack.notApplicable.map((n) => ({ ...n, urn: "" })),
+        ],
+    };
 }

@@ -12,10 +12,18 @@ import {
     type EnforcementLevel,
     type PolicyConfig,
     type PolicyPack,
+    type Skipped,
     type Violation,
 } from "./analyzer";
 import { runProgramUnderMocks, type ProgramLog } from "./mock-run";
-import { readStackConfig, StackFileError, type StackConfig } from "./stack-config";
+import {
+    applyProjectConfig,
+    parseProjectConfig,
+    readStackConfig,
+    StackFileError,
+    type ProjectConfig,
+    type StackConfig,
+} from "./stack-config";
 
 /** Why a check could not give a verdict; `config` and `program` exit 2, `pack` exits 3. */
 export class CheckError extends Error {
@@ -34,8 +42,8 @@ export interface Project {
     main: string;
     /** The project file, when there is one. */
     file?: string;
-    /** Project-level config defaults (`config:` in Pulumi.yaml), fully qualified. */
-    defaults: Record<string, string>;
+    /** What Pulumi.yaml's `config:` block declares: defaults and required keys. */
+    config: ProjectConfig;
 }
 
 /** A parser's message without the excerpt of the file it adds below its first line. */
@@ -54,28 +62,16 @@ function readYaml(file: string): unknown {
     }
 }
 
-function qualify(key: string, project: string): string {
-    return key.includes(":") ? key : `${project}:${key}`;
-}
-
-/** `config:` entries of Pulumi.yaml: `key: value` or `key: { default: value, ... }`. */
-function projectDefaults(block: unknown, project: string, file: string): Record<string, string> {
-    if (block === undefined || block === null) {
-        return {};
-    }
-    if (typeof block !== "object" || Array.isArray(block)) {
-        throw new CheckError("config", `${file}: 'config' must be a mapping of keys to values`);
-    }
-    const defaults: Record<string, string> = {};
-    for (const [key, entry] of Object.entries(block)) {
-        const declared = typeof entry === "object" && entry !== null && !Array.isArray(entry);
-        const value = declared ? (entry as { default?: unknown }).default : entry;
-        if (value !== undefined) {
-            defaults[qualify(key, project)] =
-                typeof value === "string" ? value : JSON.stringify(value);
+/** Pulumi.yaml's `config:` block, with its errors in this command's terms. */
+function projectConfig(block: unknown, project: string, file: string): ProjectConfig {
+    try {
+        return parseProjectConfig(block, project, file);
+    } catch (err) {
+        if (err instanceof StackFileError) {
+            throw new CheckError("config", err.message);
         }
+        throw err;
     }
-    return defaults;
 }
 
 /** The nearest directory at or above `dir` that holds a Pulumi.yaml. */
@@ -112,7 +108,12 @@ export function resolveProject(program: string): Project {
             throw new CheckError("config", `${target} has no Pulumi.yaml`);
         }
         const name = path.basename(target).replace(/\.[^.]+$/, "");
-        return { dir: path.dirname(target), name, main: target, defaults: {} };
+        return {
+            dir: path.dirname(target),
+            name,
+            main: target,
+            config: { defaults: {}, required: [] },
+        };
     }
     const doc = (readYaml(file) ?? {}) as { name?: unknown; main?: unknown; config?: unknown };
     if (typeof doc.name !== "string" || !doc.name) {
@@ -135,7 +136,7 @@ export function resolveProject(program: string): Project {
         name: doc.name,
         main,
         file,
-        defaults: projectDefaults(doc.config, doc.name, file),
+        config: projectConfig(doc.config, doc.name, file),
     };
 }
 
@@ -319,6 +320,8 @@ export interface CheckReport {
     policyPack?: { name: string; version: string; dir: string; policies: number };
     resources: CheckedResource[];
     violations: Violation[];
+    /** Policies that did not apply to a resource, with their reasons (exemptions among them). */
+    skipped: Skipped[];
     /** What the program logged as warnings (errors fail the check). */
     programWarnings: ProgramLog[];
     timings: { programMs: number; packStartMs?: number; analyzeMs?: number };
@@ -331,12 +334,12 @@ export interface CheckReport {
  * config held only in the backend, are not seen, and `secure:` values become placeholders.
  */
 function loadConfig(options: CheckOptions, project: Project): StackConfig {
-    if (!options.configFile) {
-        return { config: { ...project.defaults }, secretKeys: [], placeholders: [] };
-    }
     try {
-        const stack = readStackConfig(options.configFile, project.name);
-        return { ...stack, config: { ...project.defaults, ...stack.config } };
+        const stack = options.configFile
+            ? readStackConfig(options.configFile, project.name)
+            : { config: {}, secretKeys: [], placeholders: [] };
+        const label = options.configFile ? path.basename(options.configFile) : "the program";
+        return applyProjectConfig(stack, project.config, label);
     } catch (err) {
         if (err instanceof StackFileError) {
             throw new CheckError("config", firstLine(err.message));
@@ -345,9 +348,40 @@ function loadConfig(options: CheckOptions, project: Project): StackConfig {
     }
 }
 
-/** The message of a program failure, with a hint when a placeholder is what it tripped on. */
-function programFailure(error: Error, placeholders: string[]): CheckError {
-    const message = error.message.trim() || String(error);
+/** A path as a person reads it here: relative below the working directory, else absolute. */
+function shown(file: string): string {
+    const relative = path.relative(process.cwd(), file);
+    return relative && !relative.startsWith("..") ? relative : file;
+}
+
+/** The first place in a stack trace that is the user's code (not a package, not this tool). */
+function userFrame(stack: string | undefined): string | undefined {
+    for (const line of (stack ?? "").split("\n").slice(1)) {
+        const match = /(?:\(|\s)(\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?$/.exec(line);
+        const file = match?.[1];
+        if (file && !file.includes(`${path.sep}node_modules${path.sep}`)) {
+            if (!file.startsWith(__dirname)) {
+                return `${shown(file)}:${match[2]}`;
+            }
+        }
+    }
+    return undefined;
+}
+
+/**
+ * The message of a program failure. A user error (`pulumi.RunError`, as the program's config
+ * check throws) is shown whole; anything else is one line naming the program and, where the
+ * stack trace shows it, the line of the program that failed. A hint is added when a
+ * placeholder is what it tripped on.
+ */
+function programFailure(error: Error, placeholders: string[], program: string): CheckError {
+    const isRunError = (error as { __pulumiRunError?: boolean }).__pulumiRunError === true;
+    let message = error.message.trim() || String(error);
+    if (!isRunError) {
+        const where = userFrame(error.stack);
+        message =
+            `${shown(program)} failed: ${firstLine(message)}` + (where ? ` (at ${where})` : "");
+    }
     const tripped = placeholders.filter((key) => message.includes(key));
     const hint = tripped.length
         ? `\n(${tripped.join(", ")}: encrypted in the stack file and replaced by a placeholder,` +
@@ -407,6 +441,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
             throw programFailure(
                 run.error ?? new Error(loggedError?.message),
                 stackConfig.placeholders,
+                project.main,
             );
         }
 
@@ -425,6 +460,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
             placeholders: stackConfig.placeholders,
             resources: resources.map(({ urn, type, name }) => ({ urn, type, name })),
             violations: [],
+            skipped: [],
             programWarnings: run.logs.filter((log) => log.severity === "warning"),
             timings: { programMs },
         };
@@ -437,7 +473,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
         const info = await pack.getAnalyzerInfo();
         await pack.configureStack({ ...context, dryRun: true });
         await pack.configure(resolvePolicyConfig(info, options.policyConfigFile));
-        report.violations = await analyzeAll(pack, resources);
+        const verdict = await analyzeAll(pack, resources);
+        report.violations = verdict.violations;
+        report.skipped = verdict.skipped;
         report.policyPack = {
             name: info.name,
             version: info.version,

@@ -13,7 +13,7 @@ export interface RegisteredResource {
     parent?: string;
     /** The provider reference (`urn::id`) the resource is bound to, when one was given. */
     provider?: string;
-    /** Inputs in wire form: secrets are `{ 4dabf18193072939515e22adb298388d: <secret sig>, value }`. */
+    /** Inputs in wire form: a secret is `{ [SIG_KEY]: SECRET_SIG, value }`. */
     inputs: Record<string, unknown>;
     dependencies: string[];
     propertyDependencies: Record<string, string[]>;

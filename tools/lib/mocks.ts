@@ -55,7 +55,7 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
             return {
                 clusterV1Id: `c-${name}`,
                 clusterRegistrationToken: {
-                    nodeCommand: `curl -fL https://rancher.mock/system-agent-install.sh | sudo sh -s -`,
+                    nodeCommand: "curl -fL https://rancher.mock/system-agent-install.sh | sh -s -",
                     token: `mock-registration-${name}`,
                 },
                 kubeConfig: `apiVersion: v1\nkind: Config\nclusters: []\n`,

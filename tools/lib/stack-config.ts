@@ -98,3 +98,61 @@ export function readStackConfig(file: string, project: string): StackConfig {
     }
     return parseStackConfig(text, project, file);
 }
+
+/** What a project file's `config:` block declares: defaults, and keys a stack must set. */
+export interface ProjectConfig {
+    /** Fully qualified key to default value, in the language host's form. */
+    defaults: Record<string, string>;
+    /** Keys declared with a type but no default: the CLI refuses a stack that leaves them out. */
+    required: string[];
+}
+
+function qualify(key: string, project: string): string {
+    return key.includes(":") ? key : `${project}:${key}`;
+}
+
+/**
+ * Reads a Pulumi.yaml `config:` block: `key: value`, `key: { value: … }`, or a declaration
+ * `key: { type, default, … }`.
+ */
+export function parseProjectConfig(block: unknown, project: string, file: string): ProjectConfig {
+    const result: ProjectConfig = { defaults: {}, required: [] };
+    if (block === undefined || block === null) {
+        return result;
+    }
+    if (typeof block !== "object" || Array.isArray(block)) {
+        throw new StackFileError(`${file}: 'config' must be a mapping of keys to values`);
+    }
+    for (const [key, entry] of Object.entries(block)) {
+        const declared = typeof entry === "object" && entry !== null && !Array.isArray(entry);
+        const declaration = entry as { default?: unknown; value?: unknown; type?: unknown };
+        const value = declared ? (declaration.default ?? declaration.value) : entry;
+        if (value !== undefined) {
+            result.defaults[qualify(key, project)] =
+                typeof value === "string" ? value : JSON.stringify(value);
+        } else if (declared && declaration.type !== undefined) {
+            result.required.push(qualify(key, project));
+        }
+    }
+    return result;
+}
+
+/**
+ * The config a program sees, as the CLI builds it: the project's defaults beneath the stack
+ * file's values. Like the CLI, refuses a stack that leaves out a key the project declares
+ * without a default.
+ */
+export function applyProjectConfig(
+    stack: StackConfig,
+    project: ProjectConfig,
+    stackLabel: string,
+): StackConfig {
+    const missing = project.required.filter((key) => !(key in stack.config));
+    if (missing.length > 0) {
+        const keys = missing.map((key) => `'${key}'`).join(", ");
+        throw new StackFileError(
+            `${stackLabel} is missing configuration value${missing.length > 1 ? "s" : ""} ${keys}`,
+        );
+    }
+    return { ...stack, config: { ...project.defaults, ...stack.config } };
+}
