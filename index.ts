@@ -24,23 +24,12 @@ const hosts = config.dockerHosts.map(
 const hostsWithRole = (role: "rancher" | "kubernetes") =>
     hosts.filter((host) => host.roles.includes(role));
 
-const rancher =
+const rancher = new Rancher(
+    "rancher",
     config.rancher.mode === "docker"
-        ? new Rancher("rancher", {
-              mode: "docker",
-              host: hostsWithRole("rancher")[0],
-              hostname: config.rancher.hostname,
-              apiUrl: config.rancher.apiUrl,
-              version: config.rancher.version,
-              httpsPort: config.rancher.httpsPort,
-              adminPassword: config.rancher.adminPassword,
-          })
-        : new Rancher("rancher", {
-              mode: "existing",
-              hostname: config.rancher.hostname,
-              apiUrl: config.rancher.apiUrl,
-              token: config.rancher.token as pulumi.Output<string>,
-          });
+        ? { ...config.rancher, host: hostsWithRole("rancher")[0] }
+        : config.rancher,
+);
 
 const cluster = new KubernetesCluster("flex4apps", {
     distribution: config.kubernetes.distribution,

@@ -40,7 +40,12 @@ export class ClusterRegistration extends pulumi.ComponentResource {
                     {
                         metadata: { name: "coredns-custom", namespace: "kube-system" },
                         data: {
-                            "rancher.server": pulumi.interpolate`${hostname}:53 {\n    hosts {\n        ${address} ${hostname}\n    }\n}\n`,
+                            "rancher.server": pulumi.interpolate`${hostname}:53 {
+    hosts {
+        ${address} ${hostname}
+    }
+}
+`,
                         },
                     },
                     { parent: this, provider: args.kubernetesProvider },

@@ -9,6 +9,9 @@ import type { DockerHost } from "./dockerHost";
 
 export const K3S_CONTAINER_NAME = "k3s-server";
 
+/** Where the k3s server writes its admin kubeconfig, inside its container. */
+const K3S_KUBECONFIG = "/etc/rancher/k3s/k3s.yaml";
+
 export interface KubernetesClusterArgs {
     distribution: "k3s" | "rke2" | "existing";
     version: string;
@@ -185,10 +188,10 @@ export class KubernetesCluster extends pulumi.ComponentResource {
                     "  export DOCKER_CERT_PATH DOCKER_TLS_VERIFY=1",
                     "fi",
                     "for i in $(seq 1 60); do",
-                    `  docker exec ${K3S_CONTAINER_NAME} test -s /etc/rancher/k3s/k3s.yaml && break`,
+                    `  docker exec ${K3S_CONTAINER_NAME} test -s ${K3S_KUBECONFIG} && break`,
                     "  sleep 2",
                     "done",
-                    `docker exec ${K3S_CONTAINER_NAME} cat /etc/rancher/k3s/k3s.yaml`,
+                    `docker exec ${K3S_CONTAINER_NAME} cat ${K3S_KUBECONFIG}`,
                 ].join("\n"),
                 environment: { DOCKER_HOST: engine.url, ...tlsEnvironment },
                 logging: "none",
@@ -241,7 +244,11 @@ export class KubernetesCluster extends pulumi.ComponentResource {
                         port: ssh.port,
                         privateKey: ssh.privateKey,
                     },
-                    create: pulumi.interpolate`sudo sh -eu <<'F4A'\n${firewall}\nF4A\n${cluster.clusterRegistrationToken.nodeCommand} --etcd --controlplane --worker --address ${host.address}`,
+                    create: pulumi.interpolate`sudo sh -eu <<'F4A'
+${firewall}
+F4A
+${cluster.clusterRegistrationToken.nodeCommand} --etcd --controlplane --worker \
+    --address ${host.address}`,
                     logging: "none",
                 },
                 { parent: this },

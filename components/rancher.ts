@@ -146,7 +146,7 @@ export class Rancher extends pulumi.ComponentResource {
         this.registerOutputs({ url: this.url, caCertPem: this.caCertPem });
     }
 
-    /** A CA of the platform's own and a server certificate for Rancher's host name, signed by it. */
+    /** A CA of the platform's own, and a certificate for Rancher's host name signed by it. */
     private serverCertificate(name: string, hostname: string) {
         const caKey = new tls.PrivateKey(
             `${name}-ca-key`,

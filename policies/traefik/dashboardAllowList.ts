@@ -39,7 +39,8 @@ export const traefikDashboardAllowListed = stackPolicy({
                 resource,
                 exposed:
                     `${route.where} serves Traefik's API and dashboard on a public entrypoint ` +
-                    `(${route.entryPoints?.join(", ") || "every entrypoint"}) without an IP allow-list`,
+                    `(${route.entryPoints?.join(", ") || "every entrypoint"}) ` +
+                    "without an IP allow-list",
                 field: route.field,
                 fix,
             })),
