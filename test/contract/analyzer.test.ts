@@ -59,7 +59,7 @@ const mandatory = (violations: Violation[]) =>
         .map((v) => `${v.policyName} on ${v.urn}: ${v.message}`);
 
 describe("the policy pack started as the CLI starts it", () => {
-    it("prints a port on 127.0.0.1 and answers GetPluginInfo with @pulumi/policy's version", async () => {
+    it("prints a loopback port; GetPluginInfo answers @pulumi/policy's version", async () => {
         expect(pack.address).toMatch(/^127\.0\.0\.1:\d+$/);
         const manifest = path.join(PACK_DIR, "node_modules", "@pulumi", "policy", "package.json");
         const { version } = JSON.parse(fs.readFileSync(manifest, "utf8")) as { version: string };
@@ -104,7 +104,7 @@ describeCases("Analyze and AnalyzeStack on the handed cases", () => {
         },
     );
 
-    it("Configure with every policy advisory turns an insecure case's verdict advisory", async () => {
+    it("Configure with every policy advisory makes an insecure verdict advisory", async () => {
         const [file] = caseFiles("insecure");
         const all = path.join(
             fs.mkdtempSync(path.join(os.tmpdir(), "f4a-policy-config-")),

@@ -121,13 +121,13 @@ describeStacks("policy:check on the stacks this project ships", () => {
         },
     );
 
-    it("--json on the first stack is a report with resources, violations and a summary", async () => {
+    it("--json on the first stack reports resources, violations and a summary", async () => {
         const run = await policyCheck("--stack", stackName(STACK_FILES[0]), "--json");
         expect(run.status).toBe(0);
         checkReportShape(JSON.parse(run.stdout) as JsonReport, run.status);
     });
 
-    it("an encrypted value it cannot decrypt becomes a placeholder, and the check still runs", async () => {
+    it("an undecryptable secure value becomes a placeholder; the check runs", async () => {
         const doc = YAML.parse(fs.readFileSync(STACK_FILES[0], "utf8")) as {
             config: Record<string, unknown>;
         };
@@ -142,7 +142,7 @@ describeStacks("policy:check on the stacks this project ships", () => {
         expect(run.status).toBe(0);
     });
 
-    it("a stack file with a broken value exits 2 with one line per problem naming the key", async () => {
+    it("a broken value in a stack file exits 2, one line per problem naming the key", async () => {
         const doc = YAML.parse(fs.readFileSync(STACK_FILES[0], "utf8")) as {
             config: Record<string, unknown>;
         };
@@ -210,7 +210,7 @@ describeCases("policy:check --program on the handed cases", () => {
         },
     );
 
-    it("--json on an insecure case lists each violation with policy, level, resource, message", async () => {
+    it("--json on an insecure case lists policy, level, resource, message", async () => {
         const [file] = caseFiles("insecure");
         const run = await policyCheck("--program", file, "--json");
         expect(run.status).toBe(1);
@@ -245,7 +245,7 @@ describeCases("policy:check --program on the handed cases", () => {
 });
 
 describe("policy:check on programs and stacks that go wrong", () => {
-    it("a program that throws exits 2 naming the program and its line, with no stack trace", async () => {
+    it("a program that throws exits 2 naming it and its line, no stack trace", async () => {
         const program = path.join(tmp, "throws.ts");
         fs.writeFileSync(
             program,
@@ -261,7 +261,7 @@ describe("policy:check on programs and stacks that go wrong", () => {
         expect(run.stderr).not.toMatch(STACK_TRACE);
     });
 
-    it("a stack file that leaves out a key the project requires exits 2 naming it, as the CLI does", async () => {
+    it("a stack file missing a required key exits 2 naming it, as the CLI does", async () => {
         const file = path.join(tmp, "Pulumi.partial.yaml");
         fs.writeFileSync(file, YAML.stringify({ config: { "flex4apps:domain": "a.test" } }));
         const run = await policyCheck("--config-file", file);
@@ -271,7 +271,7 @@ describe("policy:check on programs and stacks that go wrong", () => {
         );
     });
 
-    it("an exempted resource passes, and the report says which policy skipped it and why", async () => {
+    it("an exempted resource passes; the report says which policy skipped it, why", async () => {
         const program = path.join(tmp, "lab.ts");
         fs.writeFileSync(
             program,

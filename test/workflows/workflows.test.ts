@@ -58,7 +58,8 @@ describe("GitHub workflows", () => {
         const file = path.join(dir, "bad.yml");
         fs.writeFileSync(
             file,
-            "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    stepz:\n      - run: true\n",
+            "on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n" +
+                "    stepz:\n      - run: true\n",
         );
         const result = validate(file);
         fs.rmSync(dir, { recursive: true, force: true });
