@@ -19,7 +19,66 @@ const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 function isDnsName(value: string): boolean {
     const labels = value.toLowerCase().split(".");
-    return value.length <= 253 && labels.every((label) => DNS_LABEL.test(label));
+    // A top-level label of digits only would make an IP address literal, not a name.
+    return (
+        value.length <= 253 &&
+        labels.every((label) => DNS_LABEL.test(label)) &&
+        !/^\d+$/.test(labels[labels.length - 1])
+    );
+}
+
+/** Ranges an address of a platform host may be in: it must not be reachable from the internet. */
+const PRIVATE_ADDRESS_RANGES = new Set([
+    "loopback",
+    "private",
+    "uniqueLocal",
+    "linkLocal",
+    "carrierGradeNat",
+]);
+
+/** The value of an own property, never one inherited from Object's prototype. */
+function own<T>(record: Record<string, T> | undefined, key: string): T | undefined {
+    return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+/** A CIDR as a range of integers, with IPv4-mapped IPv6 ranges read as IPv4. */
+function cidrInterval(range: string): { v6: boolean; start: bigint; end: bigint } {
+    let [address, prefix] = ipaddr.parseCIDR(range);
+    if (
+        address.kind() === "ipv6" &&
+        (address as ipaddr.IPv6).isIPv4MappedAddress() &&
+        prefix >= 96
+    ) {
+        address = (address as ipaddr.IPv6).toIPv4Address();
+        prefix -= 96;
+    }
+    const bits = address.kind() === "ipv6" ? 128 : 32;
+    const value = address.toByteArray().reduce((total, byte) => (total << 8n) | BigInt(byte), 0n);
+    const size = 1n << BigInt(bits - prefix);
+    const start = value - (value % size);
+    return { v6: bits === 128, start, end: start + size - 1n };
+}
+
+/** True when the ranges together hold every address of IPv4 or of IPv6. */
+function coversEveryAddress(ranges: string[]): boolean {
+    return [false, true].some((v6) => {
+        const intervals = ranges
+            .filter((range) => ipaddr.isValidCIDR(range))
+            .map(cidrInterval)
+            .filter((interval) => interval.v6 === v6)
+            .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+        const last = (1n << (v6 ? 128n : 32n)) - 1n;
+        let next = 0n;
+        for (const interval of intervals) {
+            if (interval.start > next) {
+                return false;
+            }
+            if (interval.end + 1n > next) {
+                next = interval.end + 1n;
+            }
+        }
+        return intervals.length > 0 && next > last;
+    });
 }
 
 /** True for an address a server binds to when it listens on every interface. */
@@ -29,7 +88,11 @@ function isUnspecified(address: string): boolean {
 
 /** True for a CIDR that contains every address of its family. */
 function isWholeInternet(cidr: string): boolean {
-    return ipaddr.isValidCIDR(cidr) && ipaddr.parseCIDR(cidr)[1] === 0;
+    if (!ipaddr.isValidCIDR(cidr)) {
+        return false;
+    }
+    const { start, end, v6 } = cidrInterval(cidr);
+    return start === 0n && end === (1n << (v6 ? 128n : 32n)) - 1n;
 }
 
 const dnsName = (what: string) =>
@@ -51,8 +114,9 @@ const restrictedCidrs = z
     .array(cidr)
     .min(1, { message: "expected at least one CIDR" })
     .superRefine((ranges, ctx) => {
+        const whole = ranges.filter((range) => ipaddr.isValidCIDR(range) && isWholeInternet(range));
         ranges.forEach((range, index) => {
-            if (isWholeInternet(range)) {
+            if (whole.includes(range)) {
                 ctx.addIssue({
                     code: "custom",
                     path: [index],
@@ -62,6 +126,15 @@ const restrictedCidrs = z
                 });
             }
         });
+        if (whole.length === 0 && coversEveryAddress(ranges)) {
+            ctx.addIssue({
+                code: "custom",
+                path: [],
+                message:
+                    "refused as insecure: together these ranges are every address, which makes " +
+                    "the API public; list only the networks that administer the platform",
+            });
+        }
     });
 
 export const ROLES = ["rancher", "kubernetes"] as const;
@@ -79,7 +152,19 @@ const dockerHostSchema = z.strictObject({
             message:
                 "refused as insecure: this address binds to all interfaces; give the host's " +
                 "private or loopback address",
-        }),
+        })
+        .refine(
+            (value) =>
+                !ipaddr.isValid(value) ||
+                isUnspecified(value) ||
+                PRIVATE_ADDRESS_RANGES.has(ipaddr.process(value).range()),
+            {
+                message:
+                    "refused as insecure: a public address; the management ports bound to it " +
+                    "would be reachable from the internet. Give the host's private or " +
+                    "loopback address",
+            },
+        ),
     roles: z.array(z.enum(ROLES)).default([]),
     ssh: z
         .strictObject({
@@ -189,8 +274,10 @@ const secretSchema = z.strictObject({
         .optional(),
 });
 
-export const PLAIN_KEYS = Object.keys(plainSchema.shape);
-export const SECRET_KEYS = Object.keys(secretSchema.shape);
+const plainShape = plainSchema.shape as Record<string, z.ZodType>;
+const secretShape = secretSchema.shape as Record<string, z.ZodType>;
+export const PLAIN_KEYS = Object.keys(plainShape);
+export const SECRET_KEYS = Object.keys(secretShape);
 const ALL_KEYS = [...PLAIN_KEYS, ...SECRET_KEYS].join(", ");
 
 type PlainConfig = z.infer<typeof plainSchema>;
@@ -315,40 +402,34 @@ function describeValue(value: unknown): string {
     if (value === undefined) {
         return "nothing";
     }
-    const text = JSON.stringify(value);
+    // A password in a URL is a secret too.
+    const text = JSON.stringify(value).replace(/(\/\/[^/:@"]*):[^/@"]*@/g, "$1:***@");
     return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 /** Turns zod's issues into problems that name the key, the value seen and what is expected. */
 function toProblems(
     error: z.ZodError,
-    input: Record<string, unknown>,
+    top: string,
+    input: unknown,
     secretKeys: Set<string>,
 ): ConfigProblem[] {
     return error.issues.flatMap((issue) => {
-        const [top, ...rest] = issue.path;
+        const path = issue.path;
         if (issue.code === "unrecognized_keys") {
             return issue.keys.map((unknownKey) => ({
-                key: keyPath(
-                    String(top ?? unknownKey),
-                    top === undefined ? [] : [...rest, unknownKey],
-                ),
-                message:
-                    top === undefined
-                        ? `unknown key; expected one of ${ALL_KEYS}`
-                        : "unknown key (a typo?); see the config reference in the README",
+                key: keyPath(top, [...path, unknownKey]),
+                message: "unknown key (a typo?); see the config reference in the README",
             }));
         }
-        const seen = secretKeys.has(String(top))
-            ? "a secret value"
-            : describeValue(valueAt(input, issue.path));
+        const seen = secretKeys.has(top) ? "a secret value" : describeValue(valueAt(input, path));
         const expected =
             issue.code === "invalid_type"
                 ? `expected ${issue.expected}`
                 : issue.code === "invalid_value"
                   ? `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`
                   : issue.message;
-        return [{ key: keyPath(String(top), rest), message: `${expected}; got ${seen}` }];
+        return [{ key: keyPath(top, path), message: `${expected}; got ${seen}` }];
     });
 }
 
@@ -384,7 +465,8 @@ const runtimeConfig = pulumi.runtime as unknown as { isConfigSecret(key: string)
 /** Reads the raw config of the running stack from the Pulumi runtime. */
 export function readRawConfig(): RawConfig {
     const all = pulumi.runtime.allConfig();
-    const values: Record<string, string> = {};
+    // No prototype: a key named `__proto__` stays a key, to be reported as unknown.
+    const values: Record<string, string> = Object.create(null);
     const secretKeys = new Set<string>();
     for (const [key, value] of Object.entries(all)) {
         if (!key.startsWith(`${NAMESPACE}:`)) {
@@ -423,12 +505,27 @@ function parseEngineUrl(
         );
     }
     const port = url.port === "" ? undefined : Number(url.port);
+    if (port === 0) {
+        return problem("expected a port from 1 to 65535");
+    }
     switch (url.protocol) {
         case "unix:":
+            if (url.hostname !== "") {
+                return problem(
+                    "expected unix:// and an absolute path, with three slashes: " +
+                        "unix:///var/run/docker.sock",
+                );
+            }
             return url.pathname.length > 1
                 ? { engine: { scheme: "unix", url: host.url }, problems: [] }
                 : problem("expected the socket's path, as in unix:///var/run/docker.sock");
         case "ssh:":
+            if (url.password !== "") {
+                return problem(
+                    "refused: a password in the URL is a secret in plain text; use an SSH key " +
+                        `(the secret ${NAMESPACE}:sshPrivateKeys) or the SSH agent`,
+                );
+            }
             if (url.username === "" || url.hostname === "") {
                 return problem("expected ssh://user@host[:port], with a user and a host");
             }
@@ -452,7 +549,7 @@ function parseEngineUrl(
                         "use the TLS port 2376, or ssh://",
                 );
             }
-            const material = tls?.[host.name];
+            const material = own(tls, host.name);
             if (material === undefined) {
                 return problem(
                     "refused as insecure: a tcp:// Engine URL needs TLS client material; set " +
@@ -484,64 +581,78 @@ function duplicates(values: string[]): string[] {
     return [...new Set(values.filter((value, i) => values.indexOf(value) !== i))];
 }
 
-/** Rules that span several keys: unique names, and what each mode needs. */
-function crossChecks(plain: PlainConfig, secrets: SecretValues): ConfigProblem[] {
+/** What parsed of each key; a key that failed to parse is absent and listed in `failed`. */
+interface Parsed {
+    plain: Partial<PlainConfig>;
+    secrets: Partial<SecretValues>;
+    failed: Set<string>;
+}
+
+const RESERVED_NAMESPACE_PREFIXES = ["kube-", "cattle-", "fleet-"];
+
+function namespaceChecks(projects: PlainConfig["projects"], platform: string): ConfigProblem[] {
     const problems: ConfigProblem[] = [];
-    const hostNames = plain.dockerHosts.map((h) => h.name);
-    for (const name of duplicates(hostNames)) {
-        problems.push({
-            key: keyPath("dockerHosts", [hostNames.lastIndexOf(name), "name"]),
-            message: `expected a unique host name; "${name}" is used more than once`,
-        });
-    }
-    const projectNames = plain.projects.map((p) => p.name);
+    const projectNames = projects.map((p) => p.name);
     for (const name of duplicates(projectNames)) {
         problems.push({
             key: keyPath("projects", [projectNames.lastIndexOf(name), "name"]),
             message: `expected a unique project name; "${name}" is used more than once`,
         });
     }
-    const namespaces = plain.projects.flatMap((p, i) =>
-        p.namespaces.map((ns, j) => ({ ns, key: keyPath("projects", [i, "namespaces", j]) })),
-    );
-    const reserved = new Set([plain.traefik.namespace, "default", "kube-system", "kube-public"]);
     const seen = new Set<string>();
-    for (const { ns, key } of namespaces) {
-        if (seen.has(ns)) {
-            problems.push({
-                key,
-                message: `expected a unique namespace name; "${ns}" is in more than one place`,
-            });
-        } else if (reserved.has(ns)) {
-            problems.push({
-                key,
-                message: `expected a namespace of the project's own; "${ns}" is the platform's`,
-            });
-        }
-        seen.add(ns);
-    }
+    projects.forEach((project, i) =>
+        project.namespaces.forEach((ns, j) => {
+            const key = keyPath("projects", [i, "namespaces", j]);
+            if (seen.has(ns)) {
+                problems.push({
+                    key,
+                    message: `expected a unique namespace name; "${ns}" is in more than one place`,
+                });
+            } else if (
+                ns === platform ||
+                ns === "default" ||
+                RESERVED_NAMESPACE_PREFIXES.some((prefix) => ns.startsWith(prefix))
+            ) {
+                problems.push({
+                    key,
+                    message:
+                        `expected a namespace of the project's own; "${ns}" belongs to the ` +
+                        "platform, Kubernetes or Rancher (default, kube-*, cattle-*, fleet-*)",
+                });
+            }
+            seen.add(ns);
+        }),
+    );
+    return problems;
+}
 
-    const withRole = (role: HostRole) => plain.dockerHosts.filter((h) => h.roles.includes(role));
-    const distribution = plain.kubernetes.distribution;
-    if (distribution === "k3s" && withRole("kubernetes").length !== 1) {
+function roleChecks(
+    hosts: PlainConfig["dockerHosts"],
+    kubernetes: PlainConfig["kubernetes"] | undefined,
+    rancher: PlainConfig["rancher"] | undefined,
+): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const withRole = (role: HostRole) => hosts.filter((h) => h.roles.includes(role)).length;
+    const distribution = kubernetes?.distribution;
+    if (distribution === "k3s" && withRole("kubernetes") !== 1) {
         problems.push({
             key: keyPath("dockerHosts", []),
             message:
                 `kubernetes.distribution "k3s" runs a single server: expected exactly one host ` +
-                `with role "kubernetes", found ${withRole("kubernetes").length}`,
+                `with role "kubernetes", found ${withRole("kubernetes")}`,
         });
     }
     if (distribution === "rke2") {
-        if (withRole("kubernetes").length === 0) {
+        if (withRole("kubernetes") === 0) {
             problems.push({
                 key: keyPath("dockerHosts", []),
                 message:
                     'kubernetes.distribution "rke2" needs at least one host with role "kubernetes"',
             });
         }
-        plain.dockerHosts.forEach((host, index) => {
-            const sshHost = host.ssh.host ?? (host.url.startsWith("ssh://") ? "url" : undefined);
-            if (host.roles.includes("kubernetes") && sshHost === undefined) {
+        hosts.forEach((host, index) => {
+            const reachable = host.ssh.host !== undefined || host.url.startsWith("ssh://");
+            if (host.roles.includes("kubernetes") && !reachable) {
                 problems.push({
                     key: keyPath("dockerHosts", [index, "ssh", "host"]),
                     message:
@@ -551,7 +662,22 @@ function crossChecks(plain: PlainConfig, secrets: SecretValues): ConfigProblem[]
             }
         });
     }
-    if (distribution === "existing" && secrets.kubeconfig === undefined) {
+    if (rancher?.mode === "docker" && withRole("rancher") !== 1) {
+        problems.push({
+            key: keyPath("dockerHosts", []),
+            message:
+                `rancher.mode "docker" runs one Rancher server: expected exactly one host with ` +
+                `role "rancher", found ${withRole("rancher")}`,
+        });
+    }
+    return problems;
+}
+
+/** What each mode needs that lives in another key. */
+function modeChecks({ plain, secrets, failed }: Parsed): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    const missing = (key: keyof SecretValues) => secrets[key] === undefined && !failed.has(key);
+    if (plain.kubernetes?.distribution === "existing" && missing("kubeconfig")) {
         problems.push({
             key: `${NAMESPACE}:kubeconfig`,
             message:
@@ -559,22 +685,14 @@ function crossChecks(plain: PlainConfig, secrets: SecretValues): ConfigProblem[]
                 `(pulumi config set --secret ${NAMESPACE}:kubeconfig < kubeconfig.yaml)`,
         });
     }
-    if (plain.rancher.mode === "docker" && withRole("rancher").length !== 1) {
-        problems.push({
-            key: keyPath("dockerHosts", []),
-            message:
-                `rancher.mode "docker" runs one Rancher server: expected exactly one host with ` +
-                `role "rancher", found ${withRole("rancher").length}`,
-        });
-    }
-    if (plain.rancher.mode === "existing") {
+    if (plain.rancher?.mode === "existing") {
         if (plain.rancher.apiUrl === undefined) {
             problems.push({
                 key: keyPath("rancher", ["apiUrl"]),
                 message: 'rancher.mode "existing" needs rancher.apiUrl, an https:// URL',
             });
         }
-        if (secrets.rancherToken === undefined) {
+        if (missing("rancherToken")) {
             problems.push({
                 key: `${NAMESPACE}:rancherToken`,
                 message:
@@ -583,26 +701,60 @@ function crossChecks(plain: PlainConfig, secrets: SecretValues): ConfigProblem[]
             });
         }
     }
-    for (const [group, names] of [
-        ["dockerTls", Object.keys(secrets.dockerTls ?? {})],
-        ["sshPrivateKeys", Object.keys(secrets.sshPrivateKeys ?? {})],
-    ] as const) {
-        for (const name of names.filter((n) => !hostNames.includes(n))) {
-            problems.push({
-                key: `${NAMESPACE}:${group}.${name}`,
-                message: `expected the name of a host in dockerHosts; there is no host "${name}"`,
-            });
+    return problems;
+}
+
+/** Secrets keyed by host or user name must name a host or user that exists. */
+function referenceChecks({ plain, secrets }: Parsed): ConfigProblem[] {
+    const problems: ConfigProblem[] = [];
+    if (plain.dockerHosts !== undefined) {
+        const hostNames = plain.dockerHosts.map((h) => h.name);
+        for (const group of ["dockerTls", "sshPrivateKeys"] as const) {
+            for (const name of Object.keys(secrets[group] ?? {})) {
+                if (!hostNames.includes(name)) {
+                    problems.push({
+                        key: `${NAMESPACE}:${group}.${name}`,
+                        message: `expected the name of a host in dockerHosts; there is no "${name}"`,
+                    });
+                }
+            }
         }
     }
-    const users = plain.traefik.dashboard.users;
-    for (const name of Object.keys(secrets.dashboardPasswords ?? {})) {
-        if (!users.includes(name)) {
-            problems.push({
-                key: `${NAMESPACE}:dashboardPasswords.${name}`,
-                message: `expected a user listed in traefik.dashboard.users; "${name}" is not`,
-            });
+    if (plain.traefik !== undefined) {
+        const users = plain.traefik.dashboard.users;
+        for (const name of Object.keys(secrets.dashboardPasswords ?? {})) {
+            if (!users.includes(name)) {
+                problems.push({
+                    key: `${NAMESPACE}:dashboardPasswords.${name}`,
+                    message: `expected a user listed in traefik.dashboard.users; "${name}" is not`,
+                });
+            }
         }
     }
+    return problems;
+}
+
+/**
+ * Rules that span several keys: unique names, and what each mode needs. Each rule runs when
+ * the keys it reads parsed, so that one run reports as much as it can.
+ */
+function crossChecks(parsed: Parsed): ConfigProblem[] {
+    const { plain } = parsed;
+    const problems: ConfigProblem[] = [];
+    if (plain.dockerHosts !== undefined) {
+        const hostNames = plain.dockerHosts.map((h) => h.name);
+        for (const name of duplicates(hostNames)) {
+            problems.push({
+                key: keyPath("dockerHosts", [hostNames.lastIndexOf(name), "name"]),
+                message: `expected a unique host name; "${name}" is used more than once`,
+            });
+        }
+        problems.push(...roleChecks(plain.dockerHosts, plain.kubernetes, plain.rancher));
+    }
+    if (plain.projects !== undefined) {
+        problems.push(...namespaceChecks(plain.projects, plain.traefik?.namespace ?? "traefik"));
+    }
+    problems.push(...modeChecks(parsed), ...referenceChecks(parsed));
     return problems;
 }
 
@@ -611,7 +763,7 @@ function hostConfig(
     engine: EngineConnection,
     secrets: SecretValues,
 ): DockerHostConfig {
-    const privateKey = secrets.sshPrivateKeys?.[host.name];
+    const privateKey = own(secrets.sshPrivateKeys, host.name);
     const sshHost = host.ssh.host ?? (engine.scheme === "ssh" ? engine.host : undefined);
     const sshUser = host.ssh.user ?? (engine.scheme === "ssh" ? engine.user : undefined);
     return {
@@ -637,11 +789,19 @@ function hostConfig(
  * every problem found, so that no resource is registered from a config that is wrong.
  */
 export function parseConfig(raw: RawConfig): PlatformConfig {
-    const plainInput: Record<string, unknown> = {};
-    const secretInput: Record<string, unknown> = {};
+    // Maps, not objects: a key such as `__proto__` must be reported, not taken as a prototype.
+    const plainInput = new Map<string, unknown>();
+    const secretInput = new Map<string, unknown>();
     const problems: ConfigProblem[] = [];
     for (const [name, value] of Object.entries(raw.values)) {
         const isSecretKey = SECRET_KEYS.includes(name);
+        if (!isSecretKey && !PLAIN_KEYS.includes(name)) {
+            problems.push({
+                key: `${NAMESPACE}:${name}`,
+                message: `unknown key; expected one of ${ALL_KEYS}`,
+            });
+            continue;
+        }
         const decoded = decode(value);
         if (isSecretKey && isEmpty(decoded)) {
             // Pulumi.yaml's default for a secret: not set.
@@ -655,35 +815,43 @@ export function parseConfig(raw: RawConfig): PlatformConfig {
                     `pulumi config set --secret ${NAMESPACE}:${name}`,
             });
         }
-        (isSecretKey ? secretInput : plainInput)[name] = decoded;
+        (isSecretKey ? secretInput : plainInput).set(name, decoded);
     }
-    const plain = plainSchema.safeParse(plainInput);
-    const secrets = secretSchema.safeParse(secretInput);
-    if (!plain.success) {
-        problems.push(...toProblems(plain.error, plainInput, raw.secretKeys));
+    const parsed: Parsed = { plain: {}, secrets: {}, failed: new Set() };
+    for (const name of PLAIN_KEYS) {
+        const result = plainShape[name].safeParse(plainInput.get(name));
+        if (result.success) {
+            (parsed.plain as Record<string, unknown>)[name] = result.data;
+        } else {
+            parsed.failed.add(name);
+            problems.push(...toProblems(result.error, name, plainInput.get(name), raw.secretKeys));
+        }
     }
-    if (!secrets.success) {
-        problems.push(...toProblems(secrets.error, secretInput, new Set(SECRET_KEYS)));
+    for (const name of SECRET_KEYS) {
+        const result = secretShape[name].safeParse(secretInput.get(name));
+        if (result.success) {
+            (parsed.secrets as Record<string, unknown>)[name] = result.data;
+        } else {
+            parsed.failed.add(name);
+            problems.push(...toProblems(result.error, name, undefined, new Set([name])));
+        }
     }
 
-    // The Engine URLs need only the hosts and their TLS material: they are checked even when
-    // another key is wrong, so that one run reports as much as it can.
-    const hosts = plainSchema.shape.dockerHosts.safeParse(plainInput.dockerHosts);
-    const tls = secretSchema.shape.dockerTls.safeParse(secretInput.dockerTls);
+    // The Engine URLs need only the hosts and their TLS material.
     const engines =
-        hosts.success && tls.success
-            ? hosts.data.map((host, index) => parseEngineUrl(host, index, tls.data))
+        parsed.plain.dockerHosts !== undefined && !parsed.failed.has("dockerTls")
+            ? parsed.plain.dockerHosts.map((host, index) =>
+                  parseEngineUrl(host, index, parsed.secrets.dockerTls),
+              )
             : [];
     problems.push(...engines.flatMap((e) => e.problems));
-    if (plain.success && secrets.success) {
-        problems.push(...crossChecks(plain.data, secrets.data));
-    }
-    if (problems.length > 0 || !plain.success || !secrets.success) {
+    problems.push(...crossChecks(parsed));
+    if (problems.length > 0) {
         throw new ConfigError(problems);
     }
 
-    const config = plain.data;
-    const secret = secrets.data;
+    const config = parsed.plain as PlainConfig;
+    const secret = parsed.secrets as SecretValues;
     const wrap = (value: string | undefined) =>
         value === undefined ? undefined : pulumi.secret(value);
     const rancherHostname = config.rancher.hostname ?? `rancher.${config.domain}`;
@@ -708,7 +876,7 @@ export function parseConfig(raw: RawConfig): PlatformConfig {
                 allowedSourceRanges: config.traefik.dashboard.allowedSourceRanges,
                 users: config.traefik.dashboard.users.map((name) => ({
                     name,
-                    password: wrap(secret.dashboardPasswords?.[name]),
+                    password: wrap(own(secret.dashboardPasswords, name)),
                 })),
             },
         },

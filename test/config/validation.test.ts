@@ -216,6 +216,88 @@ const rules: Rule[] = [
         expected: /refused as insecure/,
     },
     {
+        rule: "a host address that is public (insecure)",
+        plain: (c) => (c.dockerHosts[0].address = "203.0.113.5"),
+        key: "flex4apps:dockerHosts[0].address",
+        expected: /refused as insecure: a public address/,
+    },
+    {
+        rule: "a host address that is a public IPv6 address (insecure)",
+        plain: (c) => (c.dockerHosts[0].address = "2001:4860::1"),
+        key: "flex4apps:dockerHosts[0].address",
+        expected: /refused as insecure: a public address/,
+    },
+    {
+        rule: "source ranges that together are every IPv4 address (insecure)",
+        plain: (c) =>
+            (c.traefik = { dashboard: { allowedSourceRanges: ["0.0.0.0/1", "128.0.0.0/1"] } }),
+        key: "flex4apps:traefik.dashboard.allowedSourceRanges",
+        expected: /together these ranges are every address/,
+    },
+    {
+        rule: "the IPv4-mapped IPv6 range of every IPv4 address (insecure)",
+        plain: (c) => (c.kubernetes.apiAllowedCidrs = ["::ffff:0:0/96"]),
+        key: "flex4apps:kubernetes.apiAllowedCidrs[0]",
+        expected: /this range is every address/,
+    },
+    {
+        rule: "a tcp:// host named like an Object property still needs its own TLS material",
+        plain: (c) => {
+            c.dockerHosts[0].name = "constructor";
+            c.dockerHosts[0].url = "tcp://10.0.0.9:2376";
+            c.dockerHosts[0].address = "10.0.0.9";
+        },
+        key: "flex4apps:dockerHosts[0].url",
+        expected: /needs TLS client material/,
+    },
+    {
+        rule: "an ssh:// URL with port 0",
+        plain: (c) => (c.dockerHosts[0].url = "ssh://ops@10.0.0.5:0"),
+        key: "flex4apps:dockerHosts[0].url",
+        expected: /port from 1 to 65535/,
+    },
+    {
+        rule: "a unix:// URL with a relative path (two slashes)",
+        plain: (c) => (c.dockerHosts[0].url = "unix://var/run/docker.sock"),
+        key: "flex4apps:dockerHosts[0].url",
+        expected: /three slashes/,
+    },
+    {
+        rule: "an ssh:// URL that carries a password (a secret in plain text)",
+        plain: (c) => (c.dockerHosts[0].url = "ssh://ops:Hunter2Pass@10.0.0.5"),
+        key: "flex4apps:dockerHosts[0].url",
+        expected: /password in the URL .*got "ssh:\/\/ops:\*\*\*@10\.0\.0\.5"/,
+    },
+    {
+        rule: "a project namespace that belongs to Rancher",
+        plain: (c) => (c.projects[0].namespaces = ["cattle-system"]),
+        key: "flex4apps:projects[0].namespaces[0]",
+        expected: /belongs to the platform, Kubernetes or Rancher/,
+    },
+    {
+        rule: "a project namespace that belongs to Kubernetes",
+        plain: (c) => (c.projects[0].namespaces = ["kube-node-lease"]),
+        key: "flex4apps:projects[0].namespaces[0]",
+        expected: /belongs to the platform, Kubernetes or Rancher/,
+    },
+    {
+        rule: "a domain that is an IP address",
+        plain: (c) => (c.domain = "10.1.2.3"),
+        key: "flex4apps:domain",
+        expected: /DNS name/,
+    },
+    {
+        rule: "a __proto__ key (reported, not taken as a prototype)",
+        // Defined as an own key, as JSON.parse of a stack value makes it.
+        plain: (c) =>
+            Object.defineProperty(c, "__proto__", {
+                value: { polluted: true },
+                enumerable: true,
+            }),
+        key: "flex4apps:__proto__",
+        expected: /unknown key/,
+    },
+    {
         rule: "an unknown top-level key (a typo)",
         plain: (c) => (c.dockerHost = []),
         key: "flex4apps:dockerHost",
@@ -275,6 +357,29 @@ describe("the stack config is checked before anything is created", () => {
             expect(message).toContain(`- ${key}:`);
         }
         expect(message).toMatch(/^The stack config has 5 problems; nothing was created:/);
+    });
+
+    it("reports schema faults and cross-key faults of other keys together", async () => {
+        const config = baseConfig();
+        config.traefik = { dashbaord: {} };
+        config.dockerHosts.push({ name: "local", url: "ssh://ops@10.0.0.6", address: "10.0.0.6" });
+        config.projects.push({ name: "other", namespaces: ["grafana"] });
+        const message = await refuse(await runWithConfig(config));
+        expect(message).toContain("- flex4apps:traefik.dashbaord: unknown key");
+        expect(message).toContain("- flex4apps:dockerHosts[1].name: expected a unique host name");
+        expect(message).toContain("- flex4apps:projects[1].namespaces[0]: expected a unique");
+    });
+
+    it("a dashboard user named like an Object property gets a password of its own", async () => {
+        const config = baseConfig();
+        config.traefik = { dashboard: { users: ["admin", "constructor"] } };
+        const program = await runWithConfig(config, {
+            dashboardPasswords: { admin: "a-test-password-of-some-length" },
+        });
+        expect(program.result.error).toBeUndefined();
+        const passwords = program.result.exports.dashboardPasswords.value as Record<string, string>;
+        expect(Object.keys(passwords).sort()).toEqual(["admin", "constructor"]);
+        expect(typeof passwords.constructor).toBe("string");
     });
 
     it("never shows a secret's value in a message", async () => {
