@@ -818,24 +818,26 @@ export function parseConfig(raw: RawConfig): PlatformConfig {
         (isSecretKey ? secretInput : plainInput).set(name, decoded);
     }
     const parsed: Parsed = { plain: {}, secrets: {}, failed: new Set() };
-    for (const name of PLAIN_KEYS) {
-        const result = plainShape[name].safeParse(plainInput.get(name));
-        if (result.success) {
-            (parsed.plain as Record<string, unknown>)[name] = result.data;
-        } else {
-            parsed.failed.add(name);
-            problems.push(...toProblems(result.error, name, plainInput.get(name), raw.secretKeys));
+    // Each key on its own, so that a fault in one does not hide the faults of the others.
+    const parseKeys = (
+        shape: Record<string, z.ZodType>,
+        input: Map<string, unknown>,
+        into: Record<string, unknown>,
+        shownAsSecret: (name: string) => boolean,
+    ) => {
+        for (const [name, schema] of Object.entries(shape)) {
+            const result = schema.safeParse(input.get(name));
+            if (result.success) {
+                into[name] = result.data;
+            } else {
+                parsed.failed.add(name);
+                const secrets = new Set(shownAsSecret(name) ? [name] : []);
+                problems.push(...toProblems(result.error, name, input.get(name), secrets));
+            }
         }
-    }
-    for (const name of SECRET_KEYS) {
-        const result = secretShape[name].safeParse(secretInput.get(name));
-        if (result.success) {
-            (parsed.secrets as Record<string, unknown>)[name] = result.data;
-        } else {
-            parsed.failed.add(name);
-            problems.push(...toProblems(result.error, name, undefined, new Set([name])));
-        }
-    }
+    };
+    parseKeys(plainShape, plainInput, parsed.plain, (name) => raw.secretKeys.has(name));
+    parseKeys(secretShape, secretInput, parsed.secrets, () => true);
 
     // The Engine URLs need only the hosts and their TLS material.
     const engines =
