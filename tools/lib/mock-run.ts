@@ -52,6 +52,10 @@ export interface MockRunOptions {
     secretKeys?: string[];
     /** Run as `pulumi preview` does (default) or as `pulumi up`. */
     preview?: boolean;
+    /** How long the program must stay quiet to be done (default {@link SETTLE_MS}). */
+    settleMs?: number;
+    /** How long it may go on registering resources before the run fails (default 30 s). */
+    maxRunMs?: number;
 }
 
 export interface MockRunResult {
@@ -134,12 +138,113 @@ function captureLogs(logs: ProgramLog[]): () => void {
 }
 
 /**
+ * How long a program must go without registering a resource, once the RPCs in flight are done,
+ * for its run to count as finished. Paid once per quiet spell, not per resource.
+ *
+ * Limitation: `pulumi up` waits for the Node event loop to drain; this cannot, because the
+ * check's own sockets and child process keep it busy. A resource registered later than this
+ * after the last one (a timer or a slow callback) is not seen while the program runs;
+ * `policy:check` fails if one arrives while the pack is checking, but one that arrives after
+ * the verdict goes unchecked.
+ */
+export const SETTLE_MS = 100;
+
+const MAX_RUN_MS = 30_000;
+
+/** What `process.exit` throws (and reports) while a program runs here. */
+export class ProgramExitError extends Error {
+    constructor(readonly code: unknown) {
+        super(`the program called process.exit(${code === undefined ? "" : String(code)})`);
+        this.name = "ProgramExitError";
+    }
+}
+
+/** What a program does outside its own flow: rejections, exceptions, process.exit. */
+export interface ProgramWatch {
+    /** Failures in the order they happened, each once. */
+    failures: Error[];
+    record(failure: unknown): void;
+    stop(): void;
+}
+
+/**
+ * Until `stop()`, records what would end a program run by the Node language host: unhandled
+ * rejections, uncaught exceptions (from timers and callbacks) and calls of `process.exit`,
+ * which throws instead, so that a program cannot end the check with a status of its own.
+ */
+export function watchProgram(): ProgramWatch {
+    const failures: Error[] = [];
+    const record = (failure: unknown) => {
+        const error = failure instanceof Error ? failure : new Error(String(failure));
+        if (!failures.includes(error)) {
+            failures.push(error);
+        }
+    };
+    const exit = process.exit;
+    process.exit = ((code?: unknown) => {
+        const error = new ProgramExitError(code);
+        record(error);
+        throw error;
+    }) as typeof process.exit;
+    process.on("unhandledRejection", record);
+    process.on("uncaughtException", record);
+    return {
+        failures,
+        record,
+        stop() {
+            process.exit = exit;
+            process.off("unhandledRejection", record);
+            process.off("uncaughtException", record);
+        },
+    };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until the program is quiet: no RPC in flight and no new registration for `settleMs`,
+ * as the language host waits for the event loop. Fails after `maxRunMs`.
+ */
+async function settle(
+    registered: () => number,
+    waitForRPCs: () => Promise<void>,
+    settleMs: number,
+    maxRunMs: number,
+): Promise<void> {
+    const deadline = Date.now() + maxRunMs;
+    let timer: NodeJS.Timeout | undefined;
+    const overdue = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+            const seconds = Math.round(maxRunMs / 100) / 10;
+            reject(new Error(`still registering resources after ${seconds} s`));
+        }, maxRunMs);
+    });
+    try {
+        for (;;) {
+            const before = registered();
+            await Promise.race([waitForRPCs(), overdue]);
+            await sleep(Math.min(settleMs, Math.max(0, deadline - Date.now())));
+            await Promise.race([waitForRPCs(), overdue]);
+            if (registered() === before) {
+                return;
+            }
+        }
+    } finally {
+        clearTimeout(timer);
+    }
+}
+
+/**
  * Runs a Pulumi program in this process against the SDK's mock monitor, with the given stack
  * config, and records every resource it registers exactly as the monitor received it.
  *
  * The SDK keeps its state on the global object, so that state is dropped first: a process (or
  * a jest test file) can run several programs one after the other. Callers that load modules
  * through a registry (jest) must reset it between runs so the program gets a fresh SDK too.
+ *
+ * Once the entry module is done, the run goes on until the program is quiet (see
+ * {@link SETTLE_MS}), so resources registered after an `await`, a timer or a callback count.
+ * While it runs, `process.exit` throws and is reported as the program's failure.
  */
 export async function runProgramUnderMocks(options: MockRunOptions): Promise<MockRunResult> {
     delete (global as { globalStore?: unknown }).globalStore;
@@ -173,34 +278,38 @@ export async function runProgramUnderMocks(options: MockRunOptions): Promise<Moc
 
     const logs: ProgramLog[] = [];
     const restoreConsole = captureLogs(logs);
-    const failures: Error[] = [];
-    const onRejection = (reason: unknown) => {
-        failures.push(reason instanceof Error ? reason : new Error(String(reason)));
-    };
-    process.on("unhandledRejection", onRejection);
-
-    let moduleExports: Record<string, unknown> = {};
+    const watch = watchProgram();
+    // Not named `exports`: that would hide the module's own from its compiled code.
+    const exported: Record<string, ResolvedExport> = {};
     try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        const loaded = require(path.resolve(options.program));
-        moduleExports = (typeof loaded === "function" ? await loaded() : loaded) ?? {};
-        await internals.waitForRPCs();
-    } catch (err) {
-        failures.push(err instanceof Error ? err : new Error(String(err)));
-    } finally {
-        // Let rejections already queued for this run arrive before the handler goes.
+        let moduleExports: Record<string, unknown> = {};
+        try {
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const loaded = require(path.resolve(options.program));
+            moduleExports = (typeof loaded === "function" ? await loaded() : loaded) ?? {};
+        } catch (err) {
+            watch.record(err);
+        }
+        if (watch.failures.length === 0) {
+            await settle(
+                () => resources.length,
+                () => internals.waitForRPCs(),
+                options.settleMs ?? SETTLE_MS,
+                options.maxRunMs ?? MAX_RUN_MS,
+            ).catch(watch.record);
+        }
+        // Let rejections already queued for this run arrive before the watch ends.
         await new Promise((resolve) => setImmediate(resolve));
-        process.off("unhandledRejection", onRejection);
+        if (watch.failures.length === 0) {
+            for (const [key, value] of Object.entries(moduleExports)) {
+                exported[key] = await resolveExport(value, sdk);
+            }
+        }
+    } finally {
+        watch.stop();
         restoreConsole();
     }
-
-    const exports: Record<string, ResolvedExport> = {};
-    if (failures.length === 0) {
-        for (const [key, value] of Object.entries(moduleExports)) {
-            exports[key] = await resolveExport(value, sdk);
-        }
-    }
-    return { resources, exports, logs, error: failures[0] };
+    return { resources, exports: exported, logs, error: watch.failures[0] };
 }
 
 /** The parts of the SDK's RegisterResourceRequest that are read here. */
