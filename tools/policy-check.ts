@@ -7,6 +7,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import type { Violation } from "./lib/analyzer";
 import { CheckError, resolveProject, runCheck, type CheckReport } from "./lib/check";
+import { SETTLE_MS } from "./lib/mock-run";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -39,6 +40,11 @@ What it cannot see:
     preview, and a policy that needs one reports that it could not run (advisory)
   - secrets it cannot decrypt: every \`secure:\` value in the stack file is replaced by a
     clearly marked placeholder, so a policy reading one sees the placeholder
+  - objects rendered by a component: a v1 Helm chart (helm.v3.Chart), v1 yaml.ConfigFile,
+    yaml.ConfigGroup and kustomize.Directory render nothing under mocks; the report names
+    them, and only a real preview checks what they create
+  - resources registered more than ${SETTLE_MS} ms after the one before (a long timer): the
+    check fails when one arrives while the pack runs, but may end before it does
 `;
 
 interface Arguments {
@@ -125,6 +131,7 @@ function jsonReport(report: CheckReport, exitCode: number) {
         placeholders: report.placeholders,
         policyPack: report.policyPack ?? null,
         resources: report.resources,
+        unrendered: report.unrendered,
         violations: report.violations.map((v) => ({
             policy: v.policyName,
             level: v.enforcementLevel,
@@ -192,6 +199,15 @@ function humanReport(report: CheckReport): string {
     for (const warning of report.programWarnings) {
         lines.push(`program warning: ${warning.message}`);
     }
+    if (report.unrendered.length > 0) {
+        lines.push("");
+        lines.push(
+            "not rendered under mocks (only a real preview checks the objects these create):",
+        );
+        for (const resource of report.unrendered) {
+            lines.push(`  ${resource.type}  ${resource.name}`);
+        }
+    }
     const { mandatory, advisory } = levelCounts(report.violations);
     lines.push("");
     lines.push(
@@ -201,17 +217,25 @@ function humanReport(report: CheckReport): string {
     return lines.join("\n");
 }
 
-function fail(error: CheckError, json: boolean): number {
+/**
+ * Where the report goes. With `--json`, everything else written to stdout (what the program
+ * prints among it) goes to stderr, so that stdout is the one JSON document.
+ */
+function reportStream(json: boolean): (text: string) => void {
+    const write = process.stdout.write.bind(process.stdout);
+    if (json) {
+        process.stdout.write = process.stderr.write.bind(process.stderr);
+    }
+    return (text) => write(`${text}\n`);
+}
+
+function fail(error: CheckError, emit: ((text: string) => void) | undefined): number {
     const code = error.kind === "pack" ? 3 : 2;
     const lines = error.message.split("\n").filter((line) => line.trim());
     for (const line of lines) {
         console.error(`policy:check: ${line}`);
     }
-    if (json) {
-        console.log(
-            JSON.stringify({ error: { kind: error.kind, message: error.message }, exitCode: code }),
-        );
-    }
+    emit?.(JSON.stringify({ error: { kind: error.kind, message: error.message }, exitCode: code }));
     return code;
 }
 
@@ -228,6 +252,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
     }
     const progress = (message: string) => console.error(message);
+    const emit = reportStream(args.json);
 
     try {
         const program = path.resolve(args.program ?? ROOT);
@@ -265,13 +290,13 @@ async function main(argv: string[]): Promise<number> {
             );
         }
         const exitCode = levelCounts(report.violations).mandatory > 0 ? 1 : 0;
-        console.log(
+        emit(
             args.json ? JSON.stringify(jsonReport(report, exitCode), null, 2) : humanReport(report),
         );
         return exitCode;
     } catch (err) {
         if (err instanceof CheckError) {
-            return fail(err, args.json);
+            return fail(err, args.json ? emit : undefined);
         }
         throw err;
     }

@@ -86,6 +86,7 @@ describe("policy:check --help", () => {
         expect(run.stdout).toMatch(/provider-side behaviour/);
         expect(run.stdout).toMatch(/only known after apply/);
         expect(run.stdout).toMatch(/placeholder/);
+        expect(run.stdout).toMatch(/helm\.v3\.Chart.*\n.*render nothing under mocks/);
         for (const option of [
             "--stack",
             "--config-file",
@@ -310,5 +311,102 @@ describe("policy:check on programs and stacks that go wrong", () => {
             resource: expect.stringContaining("lab-engine"),
             reason: expect.stringContaining(reason),
         });
+    });
+});
+
+describe("policy:check on programs that go on, or stop, on their own", () => {
+    /** Writes a program into the test's directory and returns its path. */
+    function program(name: string, lines: string[]): string {
+        const file = path.join(tmp, `${name}.ts`);
+        fs.writeFileSync(file, ['import * as docker from "@pulumi/docker";', ...lines].join("\n"));
+        return file;
+    }
+
+    const publicRancher =
+        'new docker.Container("rancher", { image: "rancher/rancher:v2.12.3", ' +
+        "ports: [{ internal: 443, external: 443 }] });";
+
+    it.each([
+        ["an await", ["(async () => {", "    await Promise.resolve();", publicRancher, "})();"]],
+        ["a timer", [`setTimeout(() => { ${publicRancher} }, 50);`]],
+        [
+            "an fs callback",
+            ['import * as fs from "fs";', `fs.stat(".", () => { ${publicRancher} });`],
+        ],
+    ])("a resource registered after %s is checked", async (_when, lines) => {
+        const run = await policyCheck("--program", program("late", lines));
+        expect(run.stdout).toMatch(/^\s+\[mandatory\] rancher-server-not-public$/m);
+        expect(run.status).toBe(1);
+    });
+
+    it.each([
+        ["in the program's body", ["process.exit(0);"]],
+        ["from a timer", ["setTimeout(() => process.exit(0), 20);"]],
+        ["while the pack checks", ["setTimeout(() => process.exit(1), 400);"]],
+    ])("process.exit %s exits 2 naming the call", async (_when, lines) => {
+        const run = await policyCheck("--program", program("exits", [publicRancher, ...lines]));
+        expect(run.stderr).toMatch(/exits\.ts failed: the program called process\.exit\([01]\)/);
+        expect(run.status).toBe(2);
+    });
+
+    it("a resource registered too late to be checked exits 2 saying so", async () => {
+        const file = program("too-late", [`setTimeout(() => { ${publicRancher} }, 400);`]);
+        const run = await policyCheck("--program", file);
+        expect(run.stderr).toContain("too-late.ts failed: registered 1 resource after");
+        expect(run.status).toBe(2);
+    });
+
+    it("--json keeps what the program prints off stdout", async () => {
+        const file = program("chatty", [
+            'console.log("hello from the program");',
+            'process.stdout.write("and more\\n");',
+            'new docker.Network("n", { name: "n" });',
+        ]);
+        const run = await policyCheck("--program", file, "--json");
+        const report = JSON.parse(run.stdout) as JsonReport;
+        expect(report.summary.resources).toBeGreaterThan(0);
+        expect(run.stderr).toContain("hello from the program");
+        expect(run.stderr).toContain("and more");
+        expect(run.status).toBe(0);
+    });
+
+    it("the program's ConfigError is a config failure in --json", async () => {
+        const file = program("config-error", [
+            'import * as pulumi from "@pulumi/pulumi";',
+            "class ConfigError extends pulumi.RunError {",
+            "    constructor(message: string) {",
+            "        super(message);",
+            '        this.name = "ConfigError";',
+            "    }",
+            "}",
+            'throw new ConfigError("flex4apps:domain must be a host name");',
+        ]);
+        const run = await policyCheck("--program", file, "--json");
+        const report = JSON.parse(run.stdout) as { error: { kind: string; message: string } };
+        expect(report.error).toEqual({
+            kind: "config",
+            message: "flex4apps:domain must be a host name",
+        });
+        expect(run.status).toBe(2);
+    });
+
+    it("a v1 Helm chart and YAML config are named as not rendered under mocks", async () => {
+        const file = program("charts", [
+            'import * as k8s from "@pulumi/kubernetes";',
+            'new k8s.helm.v3.Chart("dashboard", { chart: "kubernetes-dashboard" });',
+            'new k8s.yaml.ConfigFile("manifests", { file: __filename });',
+        ]);
+        const run = await policyCheck("--program", file);
+        expect(run.stdout).toMatch(/^not rendered under mocks/m);
+        expect(run.stdout).toMatch(/^ {2}kubernetes:helm\.sh\/v3:Chart {2}dashboard$/m);
+        expect(run.stdout).toMatch(/^ {2}kubernetes:yaml:ConfigFile {2}manifests$/m);
+        expect(run.status).toBe(0);
+
+        const json = await policyCheck("--program", file, "--json");
+        const report = JSON.parse(json.stdout) as { unrendered: { type: string; name: string }[] };
+        expect(report.unrendered.map((r) => `${r.type} ${r.name}`).sort()).toEqual([
+            "kubernetes:helm.sh/v3:Chart dashboard",
+            "kubernetes:yaml:ConfigFile manifests",
+        ]);
     });
 });

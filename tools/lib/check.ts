@@ -15,7 +15,14 @@ import {
     type Skipped,
     type Violation,
 } from "./analyzer";
-import { runProgramUnderMocks, type ProgramLog } from "./mock-run";
+import {
+    runProgramUnderMocks,
+    SETTLE_MS,
+    watchProgram,
+    type ProgramLog,
+    type ProgramWatch,
+    type RegisteredResource,
+} from "./mock-run";
 import {
     applyProjectConfig,
     parseProjectConfig,
@@ -310,6 +317,34 @@ export interface CheckedResource {
     name: string;
 }
 
+/**
+ * Component resources of `@pulumi/kubernetes` whose objects are rendered by the program (v1
+ * Helm charts, YAML and Kustomize, through invokes the mocks do not answer) or by the provider
+ * (v2 ConfigFile and Directory, whose inputs name files the pack does not read).
+ */
+const RENDERING_TYPES = new Set([
+    "kubernetes:helm.sh/v2:Chart",
+    "kubernetes:helm.sh/v3:Chart",
+    "kubernetes:yaml:ConfigFile",
+    "kubernetes:yaml:ConfigGroup",
+    "kubernetes:kustomize:Directory",
+    "kubernetes:yaml/v2:ConfigFile",
+    "kubernetes:kustomize/v2:Directory",
+]);
+
+/**
+ * The resources of a rendering type that registered no child: what they would create is not
+ * rendered under mocks, so it is checked only under a real preview.
+ *
+ * Limitation: their objects are not checked here; `policy:check` names them in its report.
+ */
+export function unrenderedResources(resources: RegisteredResource[]): CheckedResource[] {
+    const parents = new Set(resources.map((r) => r.parent));
+    return resources
+        .filter((r) => RENDERING_TYPES.has(r.type) && !parents.has(r.urn))
+        .map(({ urn, type, name }) => ({ urn, type, name }));
+}
+
 export interface CheckReport {
     program: string;
     project: string;
@@ -319,6 +354,8 @@ export interface CheckReport {
     placeholders: string[];
     policyPack?: { name: string; version: string; dir: string; policies: number };
     resources: CheckedResource[];
+    /** Components whose objects are not rendered under mocks (see {@link unrenderedResources}). */
+    unrendered: CheckedResource[];
     violations: Violation[];
     /** Policies that did not apply to a resource, with their reasons (exemptions among them). */
     skipped: Skipped[];
@@ -354,13 +391,13 @@ function shown(file: string): string {
     return relative && !relative.startsWith("..") ? relative : file;
 }
 
-/** The first place in a stack trace that is the user's code (not a package, not this tool). */
+/** The first place in a stack trace that is the user's code (not a package, not tools/). */
 function userFrame(stack: string | undefined): string | undefined {
     for (const line of (stack ?? "").split("\n").slice(1)) {
         const match = /(?:\(|\s)(\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):\d+\)?$/.exec(line);
         const file = match?.[1];
         if (file && !file.includes(`${path.sep}node_modules${path.sep}`)) {
-            if (!file.startsWith(__dirname)) {
+            if (!file.startsWith(path.resolve(__dirname, "..") + path.sep)) {
                 return `${shown(file)}:${match[2]}`;
             }
         }
@@ -368,16 +405,29 @@ function userFrame(stack: string | undefined): string | undefined {
     return undefined;
 }
 
+/** A user error (`pulumi.RunError`), from any copy of the SDK. */
+function isRunError(error: Error): boolean {
+    return (error as { __pulumiRunError?: boolean }).__pulumiRunError === true;
+}
+
 /**
- * The message of a program failure. A user error (`pulumi.RunError`, as the program's config
- * check throws) is shown whole; anything else is one line naming the program and, where the
- * stack trace shows it, the line of the program that failed. A hint is added when a
- * placeholder is what it tripped on.
+ * A config failure the program raised: its own `ConfigError` (a `pulumi.RunError` by that
+ * name) or one of the SDK's `Config*Error`s, as `Config.require` throws.
+ */
+function isConfigError(error: Error): boolean {
+    const names = [error.name, error.constructor?.name];
+    return isRunError(error) && names.some((name) => /^Config\w*Error$/.test(name ?? ""));
+}
+
+/**
+ * The failure of a program: a `config` failure when its config check (or the SDK's) raised it.
+ * A user error (`pulumi.RunError`, as the program's config check throws) is shown whole;
+ * anything else is one line naming the program and, where the stack trace shows it, the line
+ * of the program that failed. A hint is added when a placeholder is what it tripped on.
  */
 function programFailure(error: Error, placeholders: string[], program: string): CheckError {
-    const isRunError = (error as { __pulumiRunError?: boolean }).__pulumiRunError === true;
     let message = error.message.trim() || String(error);
-    if (!isRunError) {
+    if (!isRunError(error)) {
         const where = userFrame(error.stack);
         message =
             `${shown(program)} failed: ${firstLine(message)}` + (where ? ` (at ${where})` : "");
@@ -387,7 +437,18 @@ function programFailure(error: Error, placeholders: string[], program: string): 
         ? `\n(${tripped.join(", ")}: encrypted in the stack file and replaced by a placeholder,` +
           " because it cannot be decrypted here)"
         : "";
-    return new CheckError("program", `${message}${hint}`);
+    return new CheckError(isConfigError(error) ? "config" : "program", `${message}${hint}`);
+}
+
+/** What the program did after its run seemed over, while the pack was checking, if anything. */
+function lateFailure(watch: ProgramWatch, lateResources: number): Error | undefined {
+    if (watch.failures.length > 0 || lateResources === 0) {
+        return watch.failures[0];
+    }
+    const resources = lateResources === 1 ? "1 resource" : `${lateResources} resources`;
+    return new Error(
+        `registered ${resources} after ${SETTLE_MS} ms without one, too late to be checked`,
+    );
 }
 
 /**
@@ -422,6 +483,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     }
 
     const closePack = async () => (await packStarting?.catch(() => undefined))?.pack.close();
+    let afterRun: ProgramWatch | undefined;
     try {
         shareProjectModules(
             path.dirname(project.main),
@@ -436,6 +498,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
             secretKeys: stackConfig.secretKeys,
         });
         const programMs = Date.now() - programStarted;
+        // What the program still does while the pack checks it fails the check too.
+        afterRun = watchProgram();
+        const registeredInRun = run.resources.length;
         const loggedError = run.logs.find((log) => log.severity === "error");
         if (run.error || loggedError) {
             throw programFailure(
@@ -459,6 +524,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
             configFile: options.configFile && path.resolve(options.configFile),
             placeholders: stackConfig.placeholders,
             resources: resources.map(({ urn, type, name }) => ({ urn, type, name })),
+            unrendered: unrenderedResources(run.resources),
             violations: [],
             skipped: [],
             programWarnings: run.logs.filter((log) => log.severity === "warning"),
@@ -484,6 +550,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
         };
         report.timings.packStartMs = ms;
         report.timings.analyzeMs = Date.now() - analyzeStarted;
+        const late = lateFailure(afterRun, run.resources.length - registeredInRun);
+        if (late) {
+            throw programFailure(late, stackConfig.placeholders, project.main);
+        }
         return report;
     } catch (err) {
         if (err instanceof CheckError) {
@@ -491,6 +561,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
         }
         throw new CheckError("pack", (err as Error).message);
     } finally {
+        afterRun?.stop();
         await closePack();
     }
 }
