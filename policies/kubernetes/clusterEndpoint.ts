@@ -1,4 +1,4 @@
-import { isWorldCidr, PrivateNetworks, reachOf, splitAddress } from "../lib/network";
+import { coversEveryAddress, PrivateNetworks, reachOf, splitAddress } from "../lib/network";
 import { Finding, resourcePolicy } from "../lib/policy";
 import { field, isRecord, isTrue, isUnknown, list, Plain, PlainRecord, text } from "../lib/values";
 
@@ -34,7 +34,7 @@ function cidrs(value: Plain | undefined, key?: string): string[] {
 
 /** A public endpoint open to the world: `allowed` absent/empty or holding 0.0.0.0/0 or ::/0. */
 function openToWorld(allowed: string[] | undefined): boolean {
-    return allowed === undefined || allowed.length === 0 || allowed.some(isWorldCidr);
+    return allowed === undefined || allowed.length === 0 || coversEveryAddress(allowed);
 }
 
 function finding(what: string, fieldPath: string): Finding {
@@ -112,14 +112,14 @@ const clusterChecks: Record<string, (props: PlainRecord) => Finding[]> = {
         }
         const aks = field(props, "aksConfigV2");
         const aksRanges = cidrs(field(aks, "authorizedIpRanges"));
-        if (!isTrue(field(aks, "privateCluster")) && aksRanges.some(isWorldCidr)) {
+        if (!isTrue(field(aks, "privateCluster")) && coversEveryAddress(aksRanges)) {
             findings.push(finding("is open to every address", "aksConfigV2.authorizedIpRanges"));
         }
         const gkeRanges = cidrs(
             field(props, "gkeConfigV2", "masterAuthorizedNetworksConfig", "cidrBlocks"),
             "cidrBlock",
         );
-        if (gkeRanges.some(isWorldCidr)) {
+        if (coversEveryAddress(gkeRanges)) {
             findings.push(
                 finding(
                     "is open to every address",

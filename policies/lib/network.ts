@@ -121,9 +121,44 @@ export function splitAddress(address: string): { scheme?: string; host: string; 
 
 /** Whether a CIDR such as `0.0.0.0/0` or `::/0` lets in every address. */
 export function isWorldCidr(cidr: string): boolean {
-    try {
-        return parseCidr(cidr)[1] === 0;
-    } catch {
+    return coversEveryAddress([cidr]);
+}
+
+/** The first and last address of a range, as integers of its family's width. */
+function interval([network, bits]: Range): { kind: string; first: bigint; last: bigint } {
+    const width = network.kind() === "ipv4" ? 32 : 128;
+    const value = network.toByteArray().reduce((total, byte) => (total << 8n) | BigInt(byte), 0n);
+    const hostBits = BigInt(width - bits);
+    const first = (value >> hostBits) << hostBits;
+    return { kind: network.kind(), first, last: first + (1n << hostBits) - 1n };
+}
+
+/**
+ * Whether some CIDRs together let in every IPv4 or every IPv6 address: `0.0.0.0/0`, `::/0`,
+ * `::ffff:0:0/96` (every IPv4 address, mapped), or ranges whose union is the whole space, such
+ * as `0.0.0.0/1` with `128.0.0.0/1`. Entries that do not parse are left out.
+ */
+export function coversEveryAddress(cidrs: readonly string[]): boolean {
+    const intervals = cidrs.flatMap((cidr) =>
+        isValidCidr(cidr) ? [interval(parseCidr(cidr))] : [],
+    );
+    return (["ipv4", "ipv6"] as const).some((kind) => {
+        const end = (1n << (kind === "ipv4" ? 32n : 128n)) - 1n;
+        let next = 0n;
+        const sorted = intervals
+            .filter((range) => range.kind === kind)
+            .sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+        for (const range of sorted) {
+            if (range.first > next) {
+                return false;
+            }
+            if (range.last >= next) {
+                next = range.last + 1n;
+            }
+            if (next > end) {
+                return true;
+            }
+        }
         return false;
-    }
+    });
 }

@@ -1,5 +1,5 @@
 import { at, KubernetesObject } from "./kubernetesObjects";
-import { isPubliclyReachable, isWorldCidr, PrivateNetworks, reachOf } from "./network";
+import { coversEveryAddress, isPubliclyReachable, PrivateNetworks, reachOf } from "./network";
 import { field, integer, isUnknown, list, stringMap, text } from "./values";
 
 /** A port of a Service, with the names it can be matched by. */
@@ -101,9 +101,11 @@ function loadBalancerOpenness(
             "(spec.type LoadBalancer, no spec.loadBalancerSourceRanges)"
         );
     }
-    const world = ranges.filter(isWorldCidr);
-    if (world.length > 0) {
-        return `a LoadBalancer Service open to ${world.join(", ")} (spec.loadBalancerSourceRanges)`;
+    if (coversEveryAddress(ranges)) {
+        return (
+            `a LoadBalancer Service open to every address: ${ranges.join(", ")} ` +
+            "(spec.loadBalancerSourceRanges)"
+        );
     }
     return undefined;
 }

@@ -1,5 +1,5 @@
 import { kubernetesObjectsOf } from "../lib/kubernetesObjects";
-import { isWorldCidr } from "../lib/network";
+import { coversEveryAddress } from "../lib/network";
 import { ResourceView } from "../lib/policy";
 import { field, list, record, text } from "../lib/values";
 import { containersOf } from "../lib/workloads";
@@ -49,7 +49,7 @@ function labelDefinitions(labels: Map<string, string>): MiddlewareDefinition[] {
             );
         }
         if (allowListTypes.includes(type) && setting === "sourcerange") {
-            definition.allowsEveryone ||= value.split(",").some((cidr) => isWorldCidr(cidr));
+            definition.allowsEveryone ||= coversEveryAddress(value.split(","));
         }
         byName.set(match[1], definition);
     }
@@ -77,8 +77,10 @@ export function middlewareDefinitionsOf(resource: ResourceView): MiddlewareDefin
             })),
             allowsEveryone:
                 allowList !== undefined &&
-                list(field(record(object.spec[allowList]), "sourceRange")).some((cidr) =>
-                    isWorldCidr(text(cidr) ?? ""),
+                coversEveryAddress(
+                    list(field(record(object.spec[allowList]), "sourceRange")).map(
+                        (cidr) => text(cidr) ?? "",
+                    ),
                 ),
         });
     }

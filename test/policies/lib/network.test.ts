@@ -1,4 +1,10 @@
-import { isWorldCidr, PrivateNetworks, reachOf, splitAddress } from "../../../policies/lib/network";
+import {
+    coversEveryAddress,
+    isWorldCidr,
+    PrivateNetworks,
+    reachOf,
+    splitAddress,
+} from "../../../policies/lib/network";
 
 describe("reachOf", () => {
     const networks = new PrivateNetworks(["198.51.100.0/24"]);
@@ -63,5 +69,29 @@ describe("isWorldCidr", () => {
         ["not a cidr", false],
     ])("%s → %s", (cidr, world) => {
         expect(isWorldCidr(cidr)).toBe(world);
+    });
+});
+
+describe("coversEveryAddress", () => {
+    it.each([
+        [["0.0.0.0/0"]],
+        [["::/0"]],
+        [["0.0.0.0/1", "128.0.0.0/1"]],
+        [["128.0.0.0/1", "0.0.0.0/2", "64.0.0.0/2"]],
+        [["::ffff:0:0/96"]],
+        [["10.0.0.0/8", "::/1", "8000::/1"]],
+    ])("%j lets in every address → true", (cidrs) => {
+        expect(coversEveryAddress(cidrs)).toBe(true);
+    });
+
+    it.each([
+        [["0.0.0.0/1"]],
+        [["0.0.0.0/1", "128.0.0.0/2"]],
+        [["0.0.0.0/1", "::/1"]],
+        [["10.0.0.0/8", "192.168.0.0/16"]],
+        [["not-a-cidr", "0.0.0.0/1"]],
+        [[]],
+    ])("%j leaves addresses out → false", (cidrs) => {
+        expect(coversEveryAddress(cidrs)).toBe(false);
     });
 });

@@ -1,5 +1,5 @@
 import { traefikDashboardAllowListed } from "../../../policies/traefik/dashboardAllowList";
-import { traefikDashboardMiddlewaresAuthenticate } from "../../../policies/traefik/middlewaresAuthenticate";
+import * as authenticate from "../../../policies/traefik/middlewaresAuthenticate";
 import { traefikDashboardMiddlewaresDefined } from "../../../policies/traefik/middlewaresDefined";
 import { dockerContainer, dockerLabels, helmRelease, traefikCustomResource } from "../fixtures";
 import { runStackPolicy, TestResource } from "../harness";
@@ -32,7 +32,7 @@ async function levels(
 }
 
 describe("traefik-dashboard-middlewares-authenticate", () => {
-    const policy = traefikDashboardMiddlewaresAuthenticate;
+    const policy = authenticate.traefikDashboardMiddlewaresAuthenticate;
 
     it("route whose only middleware is a headers middleware → blocked", async () => {
         const outcome = await runStackPolicy(policy, [
@@ -49,7 +49,7 @@ describe("traefik-dashboard-middlewares-authenticate", () => {
         expect(await levels(policy, [route([{ name: "dashboard-auth" }]), basicAuth])).toEqual([]);
     });
 
-    it("reference naming another namespace does not resolve to the basicAuth → not blocked here", async () => {
+    it("reference to another namespace does not reach the basicAuth → not here", async () => {
         const resources = [route([{ name: "dashboard-auth", namespace: "other" }]), basicAuth];
 
         expect(await levels(policy, resources)).toEqual([]);
@@ -79,7 +79,7 @@ describe("traefik-dashboard-middlewares-authenticate", () => {
         expect(await levels(policy, [proxy])).toEqual(["mandatory"]);
     });
 
-    it("labels router using a basicauth defined in another container's labels → passes", async () => {
+    it("labels router using a basicauth from another container's labels → passes", async () => {
         const proxy = dockerContainer("edge-proxy", {
             image: "traefik:v3.4",
             labels: dockerLabels({
@@ -97,7 +97,7 @@ describe("traefik-dashboard-middlewares-authenticate", () => {
         expect(await levels(policy, [proxy, whoami])).toEqual([]);
     });
 
-    it("Ingress annotation namespace-name@kubernetescrd resolving to a basicAuth → passes", async () => {
+    it("Ingress annotation namespace-name@kubernetescrd to a basicAuth → passes", async () => {
         const ingress: TestResource = {
             type: "kubernetes:networking.k8s.io/v1:Ingress",
             name: "proxy-dashboard",
@@ -121,7 +121,7 @@ describe("traefik-dashboard-middlewares-authenticate", () => {
         expect(await levels(policy, [ingress, basicAuth])).toEqual([]);
     });
 
-    it("chart dashboard route with a Middleware from extraObjects that is not auth → blocked", async () => {
+    it("chart dashboard route, extraObjects Middleware that is not auth → blocked", async () => {
         const release = helmRelease("ingress", {
             namespace: "ingress",
             values: {
@@ -200,18 +200,22 @@ describe("traefik-dashboard-allow-listed", () => {
         ).toEqual([]);
     });
 
-    it("allow-list that lets in 0.0.0.0/0 → advisory", async () => {
-        const open = traefikCustomResource("Middleware", "admin-networks", {
-            ipAllowList: { sourceRange: ["0.0.0.0/0"] },
+    it.each([
+        [["0.0.0.0/0"], ["advisory"]],
+        [["0.0.0.0/1", "128.0.0.0/1"], ["advisory"]],
+        [["::/0"], ["advisory"]],
+        [["0.0.0.0/1", "10.0.0.0/8"], []],
+    ])("allow-list %j: every address together → advisory, else passes", async (range, want) => {
+        const sourceList = traefikCustomResource("Middleware", "admin-networks", {
+            ipAllowList: { sourceRange: range },
         });
+        const resources = [
+            route([{ name: "dashboard-auth" }, { name: "admin-networks" }]),
+            basicAuth,
+            sourceList,
+        ];
 
-        expect(
-            await levels(policy, [
-                route([{ name: "dashboard-auth" }, { name: "admin-networks" }]),
-                basicAuth,
-                open,
-            ]),
-        ).toEqual(["advisory"]);
+        expect(await levels(policy, resources)).toEqual(want);
     });
 
     it("authenticated route on the internal traefik entrypoint only → passes", async () => {
