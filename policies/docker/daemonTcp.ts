@@ -1,5 +1,6 @@
 import { isPubliclyReachable, reachOf, splitAddress } from "../lib/network";
 import { Finding, resourcePolicy } from "../lib/policy";
+import { isTrue, list, plain, PlainRecord, record, text } from "../lib/values";
 import { containersOf, WorkloadContainer } from "../lib/workloads";
 
 const fix =
@@ -26,6 +27,7 @@ function listenAddresses(container: WorkloadContainer): string[] {
             addresses.push(words[index + 1]);
         }
     }
+    addresses.push(...daemonJsonHosts(container));
     const dockerHost = container.environment.get("DOCKER_HOST");
     if (dockerHost) {
         addresses.push(dockerHost);
@@ -38,8 +40,31 @@ function listenAddresses(container: WorkloadContainer): string[] {
     return addresses;
 }
 
+/** The `hosts` of a daemon.json written into the container (`/etc/docker/daemon.json`). */
+function daemonJson(container: WorkloadContainer): PlainRecord {
+    for (const [path, content] of container.files) {
+        if (/(^|\/)daemon\.json$/.test(path)) {
+            try {
+                return record(plain(JSON.parse(content)));
+            } catch {
+                return {};
+            }
+        }
+    }
+    return {};
+}
+
+function daemonJsonHosts(container: WorkloadContainer): string[] {
+    return list(daemonJson(container).hosts)
+        .map((host) => text(host))
+        .filter((host): host is string => host !== undefined);
+}
+
 function usesTlsVerify(container: WorkloadContainer): boolean {
-    return container.arguments.some((word) => /^--tlsverify(=true)?$/i.test(word));
+    return (
+        container.arguments.some((word) => /^--tlsverify(=true)?$/i.test(word)) ||
+        isTrue(daemonJson(container).tlsverify)
+    );
 }
 
 /**
@@ -47,8 +72,8 @@ function usesTlsVerify(container: WorkloadContainer): boolean {
  * TCP on all interfaces or a public address without TLS client verification.
  *
  * Reads: the image, entrypoint/command/args (`-H`, `-H=`, `--host`, `--host=` with a `tcp://`
- * address, `--tlsverify`) and environment (`DOCKER_HOST`, an empty `DOCKER_TLS_CERTDIR`) of
- * docker Containers, swarm Services and pod specs.
+ * address, `--tlsverify`), environment (`DOCKER_HOST`, an empty `DOCKER_TLS_CERTDIR`) and an
+ * uploaded `daemon.json` (`hosts`, `tlsverify`) of docker Containers, swarm Services and pods.
  *
  * Fix: listen on the Unix socket, loopback or a private address, with `--tlsverify`.
  *
@@ -72,7 +97,7 @@ export const dockerDaemonNotListeningOnPublicTcp = resourcePolicy({
                 if (scheme === "tcp" && isPubliclyReachable(reach)) {
                     findings.push({
                         exposed: `a Docker daemon listens on ${address} without --tlsverify`,
-                        field: container.field === "" ? "command/envs" : container.field,
+                        field: container.field === "" ? "command/envs/uploads" : container.field,
                         fix,
                     });
                 }

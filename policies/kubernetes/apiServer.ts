@@ -1,6 +1,6 @@
 import { Endpoint, endpointPolicy } from "../lib/exposure";
 import { serviceMentions } from "../lib/services";
-import { imageRepository } from "../lib/workloads";
+import { imageIs } from "../lib/workloads";
 
 // Limitation: a k3s/rke2 container or pod in the host network that does not declare 6443 among
 // its ports is not recognised; only kube-apiserver images count whatever ports they declare.
@@ -9,7 +9,7 @@ const apiServer: Endpoint = {
     ports: [6443],
     portNames: ["kube-apiserver", "apiserver"],
     isEndpointContainer: (container) =>
-        /(^|\/)kube-apiserver(-[a-z0-9]+)?$/.test(imageRepository(container.image)),
+        imageIs(container.image, /(^|\/)kube-apiserver(-[a-z0-9]+)?$/),
     isEndpointService: (service) =>
         (service.name === "kubernetes" && service.namespace === "default") ||
         serviceMentions(service, /^kube-apiserver$/),

@@ -2,7 +2,7 @@ import { Endpoint, endpointPolicy } from "../lib/exposure";
 import { chartService, isHelmChart } from "../lib/kubernetesObjects";
 import { serviceMentions } from "../lib/services";
 import { record, text } from "../lib/values";
-import { imageRepository } from "../lib/workloads";
+import { imageIs } from "../lib/workloads";
 
 const dashboard: Endpoint = {
     label: "the Kubernetes dashboard",
@@ -10,8 +10,9 @@ const dashboard: Endpoint = {
     // ports: only containers and Services recognised as the dashboard are judged.
     ports: [],
     isEndpointContainer: (container) =>
-        /(^|\/)(kubernetesui\/dashboard[a-z-]*|kubernetes-dashboard[a-z-]*)$/.test(
-            imageRepository(container.image),
+        imageIs(
+            container.image,
+            /(^|\/)(kubernetesui\/dashboard[a-z-]*|kubernetes-dashboard[a-z-]*)$/,
         ),
     isEndpointService: (service) => serviceMentions(service, /kubernetes-dashboard/),
     chartServices: (resource) => {

@@ -1,4 +1,4 @@
-import { KubernetesObject, kubernetesObjectsOf } from "./kubernetesObjects";
+import { at, KubernetesObject, kubernetesObjectsOf } from "./kubernetesObjects";
 import { isPubliclyReachable, PrivateNetworks, reachOf } from "./network";
 import { Finding, PolicyMetadata, resourcePolicy, ResourceView } from "./policy";
 import { isService, publicServiceExposure, ServicePort, servicePorts } from "./services";
@@ -15,6 +15,11 @@ export interface Endpoint {
     ports: number[];
     /** Match `ports` on the container side only (a host port carries whatever maps to it). */
     containerSideOnly?: boolean;
+    /**
+     * Count `publishAllPorts` (every port the image EXPOSEs) as publishing this endpoint's
+     * ports, for images that may expose them; whole-container endpoints always count it.
+     */
+    countsEveryExposedPort?: boolean;
     portNames?: string[];
     /** A container that is this endpoint: any port it publishes counts. */
     isEndpointContainer?: (container: WorkloadContainer) => boolean;
@@ -36,6 +41,9 @@ function reachText(hostIp: string | undefined, networks: PrivateNetworks): strin
 }
 
 function portText(binding: PortBinding): string {
+    if (binding.everyExposedPort) {
+        return "every port the image exposes, on random host ports (publishAllPorts)";
+    }
     const host =
         binding.hostPort === undefined ? "a random host port" : `host port ${binding.hostPort}`;
     return binding.containerPort === undefined
@@ -54,6 +62,7 @@ export function containerExposures(
     for (const binding of container.bindings) {
         const matches =
             wholeContainer ||
+            (binding.everyExposedPort === true && endpoint.countsEveryExposedPort === true) ||
             endpoint.ports.includes(binding.containerPort ?? -1) ||
             (!endpoint.containerSideOnly && endpoint.ports.includes(binding.hostPort ?? -1));
         const reach = binding.hostIpUnknown ? undefined : reachText(binding.hostIp, networks);
@@ -105,7 +114,18 @@ export function serviceExposures(
         return [];
     }
     const wholeService = whole || (endpoint.isEndpointService?.(service) ?? false);
-    return servicePorts(service)
+    const ports = servicePorts(service);
+    if (wholeService && ports.length === 0) {
+        // A patch that changes only the type of a known Service keeps the ports it had.
+        return [
+            {
+                exposed: `${endpoint.label} exposed through ${exposure}, every port of the Service`,
+                field: at(service, "spec.type"),
+                fix: endpoint.fix,
+            },
+        ];
+    }
+    return ports
         .filter((port) => wholeService || portMatches(port, endpoint))
         .map((port) => ({
             exposed:

@@ -18,6 +18,8 @@ export interface KubernetesObject {
     body: PlainRecord;
     /** Where the object sits in the resource's inputs ("" for the resource itself). */
     field: string;
+    /** Declared by a `…Patch` resource: only the fields it changes are in `body`. */
+    patch?: boolean;
 }
 
 // Limitation: a `kubernetes:helm.sh/v3:Chart` (and v1 `yaml.ConfigFile`/`ConfigGroup`) is a
@@ -65,13 +67,57 @@ export function objectFromBody(
     };
 }
 
-/** `kubernetes:apps/v1:Deployment` → `{ apiVersion: "apps/v1", kind: "Deployment" }`. */
-function parseTypeToken(type: string): { apiVersion: string; kind: string } | undefined {
+/**
+ * `kubernetes:apps/v1:Deployment` → `{ apiVersion: "apps/v1", kind: "Deployment" }`; a patch
+ * (`kubernetes:core/v1:ServicePatch`) is read as the kind it patches.
+ */
+function parseTypeToken(
+    type: string,
+): { apiVersion: string; kind: string; patch: boolean } | undefined {
     const match = /^kubernetes:([^:]+):([^:]+)$/.exec(type);
     if (!match || match[1].startsWith("helm.sh") || match[1].startsWith("yaml")) {
         return undefined;
     }
-    return { apiVersion: match[1].replace(/^core\//, ""), kind: match[2] };
+    const patch = /.Patch$/.test(match[2]);
+    return {
+        apiVersion: match[1].replace(/^core\//, ""),
+        kind: patch ? match[2].slice(0, -"Patch".length) : match[2],
+        patch,
+    };
+}
+
+/**
+ * What well-known objects look like before a patch changes them, so that a patch is judged as
+ * the object it patches: the API server's `default/kubernetes` Service, and the Traefik Service
+ * k3s installs (a LoadBalancer through its servicelb).
+ */
+const wellKnownObjects: Record<string, PlainRecord> = {
+    "Service default/kubernetes": {
+        spec: { type: "ClusterIP", ports: [{ name: "https", port: 443, targetPort: 6443 }] },
+    },
+    "Service kube-system/traefik": {
+        metadata: { labels: { "app.kubernetes.io/name": "traefik" } },
+        spec: { type: "LoadBalancer", selector: { "app.kubernetes.io/name": "traefik" } },
+    },
+};
+
+/** `base` with `patch` laid over it: mappings merge, anything else in `patch` replaces. */
+function overlay(base: Plain, patch: Plain): Plain {
+    if (!isRecord(base) || !isRecord(patch)) {
+        return patch === null ? base : patch;
+    }
+    const merged: PlainRecord = { ...base };
+    for (const [key, value] of Object.entries(patch)) {
+        merged[key] = key in base ? overlay(base[key], value) : value;
+    }
+    return merged;
+}
+
+function patchedObject(body: PlainRecord, kind: string): PlainRecord {
+    const metadata = record(body.metadata);
+    const key = `${kind} ${text(metadata.namespace) ?? "default"}/${text(metadata.name) ?? ""}`;
+    const base = wellKnownObjects[key];
+    return base ? record(overlay(base, body)) : body;
 }
 
 /** The objects of a multi-document YAML manifest; documents that do not parse are skipped. */
@@ -109,7 +155,9 @@ function embeddedObjects(
 export function kubernetesObjectsOf(resource: ResourceView): KubernetesObject[] {
     const token = parseTypeToken(resource.type);
     if (token) {
-        return [objectFromBody(resource.props, "", "default", token)];
+        const body = token.patch ? patchedObject(resource.props, token.kind) : resource.props;
+        const object = objectFromBody(body, "", "default", token);
+        return [token.patch ? { ...object, kind: token.kind, patch: true } : object];
     }
     if (resource.type === "kubernetes:yaml/v2:ConfigGroup") {
         const manifests = resource.props.yaml;

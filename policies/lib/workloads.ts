@@ -24,6 +24,10 @@ export interface PortBinding {
     hostIpUnknown?: boolean;
     protocol: string;
     field: string;
+    /** Stands for every port the image EXPOSEs (`publishAllPorts`), which the image alone knows. */
+    everyExposedPort?: boolean;
+    /** A pod port in the host network without a `hostPort`: the port the process listens on. */
+    fromHostNetwork?: boolean;
 }
 
 /** One container, whatever resource declares it, read into the terms the policies use. */
@@ -59,6 +63,63 @@ export function imageRepository(image: string): string {
         parts.shift();
     }
     return parts.join("/");
+}
+
+/**
+ * The forms an image's repository is known by: as written (registry dropped, so a mirror's path
+ * prefix stays: `mirror/rancher/rancher`), and for Rancher's mirrors of other projects' images
+ * (`rancher/mirrored-kubernetesui-dashboard`, `rancher/mirrored-library-traefik`) the original
+ * (`kubernetesui/dashboard`, `traefik`). Match them with a pattern anchored at `(^|\/)`.
+ */
+export function imageRepositories(image: string): string[] {
+    const repository = imageRepository(image);
+    const mirrored = /(?:^|\/)mirrored-([a-z0-9]+)-(.+)$/.exec(repository);
+    if (!mirrored) {
+        return [repository];
+    }
+    return [repository, mirrored[1] === "library" ? mirrored[2] : `${mirrored[1]}/${mirrored[2]}`];
+}
+
+/** Whether an image is, in any of its forms, a repository the pattern matches. */
+export function imageIs(image: string, pattern: RegExp): boolean {
+    return imageRepositories(image).some((repository) => pattern.test(repository));
+}
+
+/**
+ * Ports images are known to EXPOSE, for `publishAllPorts`: docker:dind exposes the Engine API.
+ * Any other image gets one binding that stands for every port it exposes.
+ */
+function exposedPortsOf(image: string): number[] {
+    return imageIs(image, /(^|\/)docker$/) && /dind/i.test(image) ? [2375, 2376] : [];
+}
+
+function publishAllBindings(props: PlainRecord): PortBinding[] {
+    if (!isTrue(props.publishAllPorts)) {
+        return [];
+    }
+    const known = exposedPortsOf(text(props.image) ?? "");
+    if (known.length > 0) {
+        return known.map((containerPort) => ({
+            containerPort,
+            protocol: "tcp",
+            field: "publishAllPorts",
+        }));
+    }
+    return [{ protocol: "tcp", field: "publishAllPorts", everyExposedPort: true }];
+}
+
+/** Files uploaded into a docker Container, by path: `content`, or `contentBase64` decoded. */
+function uploadedFiles(uploads: Plain | undefined): Map<string, string> {
+    const files = new Map<string, string>();
+    for (const upload of list(uploads)) {
+        const file = text(field(upload, "file"));
+        const content = text(field(upload, "content"));
+        const encoded = text(field(upload, "contentBase64"));
+        if (file !== undefined && (content ?? encoded) !== undefined) {
+            files.set(file, content ?? Buffer.from(encoded ?? "", "base64").toString("utf8"));
+        }
+    }
+    return files;
 }
 
 /** Splits command words the way a shell would for the simple cases (spaces, quotes). */
@@ -118,8 +179,6 @@ function bindMountSources(mounts: Plain | undefined): string[] {
 }
 
 function dockerContainer(props: PlainRecord): WorkloadContainer {
-    // Limitation: `publishAllPorts: true` publishes the image's EXPOSEd ports, which only the
-    // image knows; those ports are not judged, only the ones listed in `ports`.
     const ports = list(props.ports);
     return {
         field: "",
@@ -133,23 +192,22 @@ function dockerContainer(props: PlainRecord): WorkloadContainer {
                 .filter((path): path is string => path !== undefined),
             ...bindMountSources(props.mounts),
         ],
-        bindings: ports.map((port, index) => ({
-            containerPort: integer(field(port, "internal")),
-            hostPort: integer(field(port, "external")),
-            hostIp: text(field(port, "ip")),
-            hostIpUnknown: isUnknown(field(port, "ip")),
-            protocol: (text(field(port, "protocol")) ?? "tcp").toLowerCase(),
-            field: `ports[${index}]`,
-        })),
+        bindings: [
+            ...ports.map((port, index) => ({
+                containerPort: integer(field(port, "internal")),
+                hostPort: integer(field(port, "external")),
+                hostIp: text(field(port, "ip")),
+                hostIpUnknown: isUnknown(field(port, "ip")),
+                protocol: (text(field(port, "protocol")) ?? "tcp").toLowerCase(),
+                field: `ports[${index}]`,
+            })),
+            ...publishAllBindings(props),
+        ],
         hostNetwork: text(props.networkMode) === "host",
         declaredPorts: ports
             .map((port) => integer(field(port, "internal")))
             .filter((port): port is number => port !== undefined),
-        files: new Map(
-            list(props.uploads)
-                .map((upload) => [text(field(upload, "file")), text(field(upload, "content"))])
-                .filter((pair): pair is [string, string] => !pair.includes(undefined)),
-        ),
+        files: uploadedFiles(props.uploads),
     };
 }
 
@@ -238,10 +296,11 @@ function podContainer(
     const bindings: PortBinding[] = [];
     ports.forEach((port, index) => {
         const containerPort = integer(field(port, "containerPort"));
-        const hostPort =
-            integer(field(port, "hostPort")) ?? (hostNetwork ? containerPort : undefined);
+        const declaredHostPort = integer(field(port, "hostPort"));
+        const hostPort = declaredHostPort ?? (hostNetwork ? containerPort : undefined);
         if (hostPort !== undefined) {
             bindings.push({
+                fromHostNetwork: declaredHostPort === undefined || undefined,
                 containerPort,
                 hostPort,
                 hostIp: text(field(port, "hostIP")),

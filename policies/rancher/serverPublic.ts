@@ -1,13 +1,13 @@
 import { Endpoint, endpointPolicy } from "../lib/exposure";
 import { serviceMentions } from "../lib/services";
-import { imageRepository } from "../lib/workloads";
+import { imageIs } from "../lib/workloads";
 
 // Limitation: the Rancher Helm chart's own values (its Service type, its Ingress) are not judged;
 // an Ingress with TLS is the way the chart publishes Rancher, and it is not blocked.
 const rancherServer: Endpoint = {
     label: "the Rancher server (UI and API)",
     ports: [],
-    isEndpointContainer: (container) => imageRepository(container.image) === "rancher/rancher",
+    isEndpointContainer: (container) => imageIs(container.image, /(^|\/)rancher\/rancher$/),
     isEndpointService: (service) => serviceMentions(service, /^rancher$/),
     fix:
         "bind the Rancher container's ports to a private address (ports[].ip), keep its " +

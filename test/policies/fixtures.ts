@@ -56,3 +56,16 @@ export function traefikCustomResource(
 export function dockerLabels(labels: Record<string, string>) {
     return Object.entries(labels).map(([label, value]) => ({ label, value }));
 }
+
+/** A `ServicePatch` of an existing Service: only the fields it changes. */
+export function servicePatch(
+    name: string,
+    namespace: string,
+    spec: Record<string, unknown>,
+): TestResource {
+    return {
+        type: "kubernetes:core/v1:ServicePatch",
+        name: `${namespace}-${name}-patch`,
+        props: { metadata: { name, namespace }, spec },
+    };
+}

@@ -32,7 +32,7 @@ describe("docker-daemon-not-listening-on-public-tcp", () => {
         expect(outcome.violations).toHaveLength(1);
     });
 
-    it("dind pod with an empty DOCKER_TLS_CERTDIR (plaintext default listener) → blocked", async () => {
+    it("dind pod with an empty DOCKER_TLS_CERTDIR (plaintext listener) → blocked", async () => {
         const outcome = await runResourcePolicy(
             policy,
             deployment("ci-dind", [
@@ -84,5 +84,36 @@ describe("docker-daemon-not-listening-on-public-tcp", () => {
         );
 
         expect(outcome.violations).toEqual([]);
+    });
+});
+
+describe("docker-daemon-not-listening-on-public-tcp: daemon.json", () => {
+    function dindWithDaemonJson(settings: Record<string, unknown>) {
+        return dockerContainer("dind", {
+            image: "docker:27-dind",
+            envs: ["DOCKER_TLS_CERTDIR=/certs"],
+            uploads: [{ file: "/etc/docker/daemon.json", content: JSON.stringify(settings) }],
+        });
+    }
+
+    it("daemon.json hosts tcp://0.0.0.0:2375 → blocked", async () => {
+        const dind = dindWithDaemonJson({
+            hosts: ["tcp://0.0.0.0:2375", "unix:///var/run/docker.sock"],
+        });
+        const outcome = await runResourcePolicy(policy, dind);
+
+        expect(outcome.violations.map((violation) => violation.level)).toEqual(["mandatory"]);
+    });
+
+    it("daemon.json hosts tcp://127.0.0.1:2375 → passes", async () => {
+        const dind = dindWithDaemonJson({ hosts: ["tcp://127.0.0.1:2375"] });
+
+        expect((await runResourcePolicy(policy, dind)).violations).toEqual([]);
+    });
+
+    it("daemon.json hosts tcp://0.0.0.0:2376 with tlsverify → passes", async () => {
+        const dind = dindWithDaemonJson({ hosts: ["tcp://0.0.0.0:2376"], tlsverify: true });
+
+        expect((await runResourcePolicy(policy, dind)).violations).toEqual([]);
     });
 });

@@ -20,7 +20,7 @@ describe("docker-engine-api-requires-tls", () => {
         expect(outcome.violations[0].message).toContain("Fix:");
     });
 
-    it("resource created through a plaintext provider → blocked on the resource too", async () => {
+    it("resource created through a plaintext provider → blocked there too", async () => {
         const outcome = await runResourcePolicy(policy, {
             type: "docker:index/volume:Volume",
             name: "data",

@@ -109,3 +109,23 @@ describe("docker-engine-api-port-not-public", () => {
         expect(outcome.violations).toEqual([]);
     });
 });
+
+describe("docker-engine-api-port-not-public: publishAllPorts", () => {
+    it("dind with publishAllPorts (it EXPOSEs 2375 and 2376) → blocked", async () => {
+        const outcome = await runResourcePolicy(
+            policy,
+            dockerContainer("dind", { image: "docker:27-dind", publishAllPorts: true }),
+        );
+
+        expect(outcome.violations).toHaveLength(2);
+    });
+
+    it("nginx with publishAllPorts (ports only its image knows) → passes", async () => {
+        const outcome = await runResourcePolicy(
+            policy,
+            dockerContainer("web", { image: "nginx:1.27", publishAllPorts: true }),
+        );
+
+        expect(outcome.violations).toEqual([]);
+    });
+});

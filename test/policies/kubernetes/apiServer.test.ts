@@ -1,5 +1,5 @@
 import { kubernetesApiServerNotPublic } from "../../../policies/kubernetes/apiServer";
-import { deployment, dockerContainer, kubernetesService } from "../fixtures";
+import { deployment, dockerContainer, kubernetesService, servicePatch } from "../fixtures";
 import { runResourcePolicy } from "../harness";
 
 const policy = kubernetesApiServerNotPublic;
@@ -125,5 +125,53 @@ describe("kubernetes-api-server-not-public", () => {
         );
 
         expect(outcome.violations).toEqual([]);
+    });
+});
+
+describe("kubernetes-api-server-not-public: patches and split source ranges", () => {
+    const levels = async (resource: Parameters<typeof runResourcePolicy>[1]) =>
+        (await runResourcePolicy(policy, resource)).violations.map((violation) => violation.level);
+
+    it("ServicePatch turning default/kubernetes into a LoadBalancer → blocked", async () => {
+        expect(
+            await levels(servicePatch("kubernetes", "default", { type: "LoadBalancer" })),
+        ).toEqual(["mandatory"]);
+    });
+
+    it("ServicePatch of default/kubernetes that only adds an annotation → passes", async () => {
+        const patch = servicePatch("kubernetes", "default", {});
+        patch.props.metadata = {
+            name: "kubernetes",
+            namespace: "default",
+            annotations: { a: "b" },
+        };
+
+        expect(await levels(patch)).toEqual([]);
+    });
+
+    it("ServicePatch of a Service named kubernetes in namespace shop → passes", async () => {
+        expect(await levels(servicePatch("kubernetes", "shop", { type: "LoadBalancer" }))).toEqual(
+            [],
+        );
+    });
+
+    it("LoadBalancer on 6443 open to 0.0.0.0/1 + 128.0.0.0/1 (all) → blocked", async () => {
+        const service = kubernetesService("api-lb", {
+            type: "LoadBalancer",
+            loadBalancerSourceRanges: ["0.0.0.0/1", "128.0.0.0/1"],
+            ports: [{ port: 6443, targetPort: 6443 }],
+        });
+
+        expect(await levels(service)).toEqual(["mandatory"]);
+    });
+
+    it("LoadBalancer on 6443 open to two admin networks → passes", async () => {
+        const service = kubernetesService("api-lb", {
+            type: "LoadBalancer",
+            loadBalancerSourceRanges: ["203.0.113.0/24", "198.51.100.0/24"],
+            ports: [{ port: 6443, targetPort: 6443 }],
+        });
+
+        expect(await levels(service)).toEqual([]);
     });
 });

@@ -5,7 +5,7 @@ import { runResourcePolicy } from "../harness";
 const policy = kubernetesDashboardNotPublic;
 
 describe("kubernetes-dashboard-not-public", () => {
-    it("LoadBalancer Service selecting k8s-app kubernetes-dashboard on 443 → 8443 → blocked", async () => {
+    it("LoadBalancer selecting kubernetes-dashboard, 443 → 8443 → blocked", async () => {
         const outcome = await runResourcePolicy(
             policy,
             kubernetesService(
@@ -111,6 +111,32 @@ describe("kubernetes-dashboard-not-public through its Helm chart", () => {
 
     it("chart with its default ClusterIP Services → passes", async () => {
         const outcome = await runResourcePolicy(kubernetesDashboardNotPublic, chart({}));
+
+        expect(outcome.violations).toEqual([]);
+    });
+});
+
+describe("kubernetes-dashboard-not-public: mirrored images", () => {
+    it("rancher/mirrored-kubernetesui-dashboard publishing 8443 → blocked", async () => {
+        const outcome = await runResourcePolicy(
+            policy,
+            dockerContainer("dashboard", {
+                image: "rancher/mirrored-kubernetesui-dashboard:v2.7.0",
+                ports: [{ internal: 8443, external: 8443 }],
+            }),
+        );
+
+        expect(outcome.violations.map((violation) => violation.level)).toEqual(["mandatory"]);
+    });
+
+    it("rancher/mirrored-kubernetesui-metrics-scraper publishing 8000 → passes", async () => {
+        const outcome = await runResourcePolicy(
+            policy,
+            dockerContainer("scraper", {
+                image: "rancher/mirrored-kubernetesui-metrics-scraper:v1.0.8",
+                ports: [{ internal: 8000, external: 8000 }],
+            }),
+        );
 
         expect(outcome.violations).toEqual([]);
     });

@@ -18,7 +18,7 @@ describe("kubelet-api-not-public", () => {
         expect(outcome.violations[0].message).toContain("NodePort");
     });
 
-    it("LoadBalancer Service on the read-only port 10255 with no source ranges → blocked", async () => {
+    it("LoadBalancer on the read-only port 10255 without source ranges → blocked", async () => {
         const outcome = await runResourcePolicy(
             policy,
             kubernetesService("kubelet-ro", { type: "LoadBalancer", ports: [{ port: 10255 }] }),

@@ -90,3 +90,44 @@ describe("rancher-server-not-public", () => {
         expect(await levels(k3s)).toEqual([]);
     });
 });
+
+describe("rancher-server-not-public: image spellings and publishAllPorts", () => {
+    it("rancher/rancher through a registry mirror path, publishing 443 → blocked", async () => {
+        const rancher = dockerContainer("rancher", {
+            image: "harbor.corp.example/mirror/rancher/rancher:v2.12.3",
+            ports: [{ internal: 443, external: 443 }],
+        });
+
+        expect(await levels(rancher)).toEqual(["mandatory"]);
+    });
+
+    it("rancher/rancher with publishAllPorts → blocked", async () => {
+        const rancher = dockerContainer("rancher", {
+            image: "rancher/rancher:v2.12.3",
+            publishAllPorts: true,
+        });
+
+        expect(await levels(rancher)).toEqual(["mandatory"]);
+    });
+
+    it("rancher/rancher-agent or mirror/rancher/rancher-webhook on 443 → passes", async () => {
+        for (const image of ["rancher/rancher-agent:v2.12.3", "mirror/rancher/rancher-webhook:1"]) {
+            const agent = dockerContainer("agent", {
+                image,
+                ports: [{ internal: 443, external: 443 }],
+            });
+
+            expect(await levels(agent)).toEqual([]);
+        }
+    });
+
+    it("rancher/rancher with publishAllPorts false and ports on 10.0.0.5 → passes", async () => {
+        const rancher = dockerContainer("rancher", {
+            image: "rancher/rancher:v2.12.3",
+            publishAllPorts: false,
+            ports: [{ internal: 443, external: 443, ip: "10.0.0.5" }],
+        });
+
+        expect(await levels(rancher)).toEqual([]);
+    });
+});
