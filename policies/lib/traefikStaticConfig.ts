@@ -1,4 +1,8 @@
-import { imageRepository, WorkloadContainer } from "./workloads";
+import * as toml from "smol-toml";
+import { parseDocument } from "yaml";
+
+import { isRecord, plain, Plain, PlainRecord, text } from "./values";
+import { imageRepositories, WorkloadContainer } from "./workloads";
 
 /**
  * Traefik's static configuration, gathered from every place it can be written, flattened to
@@ -47,36 +51,68 @@ export function staticConfigFromEnvironment(
     return config;
 }
 
-/**
- * Reads a static configuration file in YAML or TOML, for the simple shapes such files take:
- * nested block mappings by indentation, `[section]` headers, `key: value` / `key = value`.
- */
-export function staticConfigFromFile(content: string, field: string): StaticConfig {
+/** A configuration file's document: YAML (and so JSON) or TOML, whichever it parses as. */
+export function parseConfigFile(path: string, content: string): PlainRecord | undefined {
+    const parsers = /\.toml$/i.test(path)
+        ? [parseToml, parseYamlDocument]
+        : [parseYamlDocument, parseToml];
+    for (const parse of parsers) {
+        const document = parse(content);
+        if (document) {
+            return document;
+        }
+    }
+    return undefined;
+}
+
+function parseYamlDocument(content: string): PlainRecord | undefined {
+    try {
+        const document = parseDocument(content);
+        const value = document.errors.length === 0 ? plain(document.toJS()) : undefined;
+        return isRecord(value) ? value : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+function parseToml(content: string): PlainRecord | undefined {
+    try {
+        const value = plain(toml.parse(content));
+        return isRecord(value) ? value : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/** A document flattened to lower-case dotted keys; an empty section (`api: {}`) is a flag. */
+function flatten(value: Plain, prefix: string, field: string, config: StaticConfig): void {
+    if (isRecord(value) && Object.keys(value).length > 0) {
+        for (const [key, item] of Object.entries(value)) {
+            flatten(
+                item,
+                prefix === "" ? key.toLowerCase() : `${prefix}.${key.toLowerCase()}`,
+                field,
+                config,
+            );
+        }
+        return;
+    }
+    if (Array.isArray(value)) {
+        value.forEach((item, index) => flatten(item, `${prefix}[${index}]`, field, config));
+        return;
+    }
+    config.set(prefix, {
+        value: isRecord(value) || value === null ? "" : (text(value) ?? ""),
+        field,
+    });
+}
+
+/** Reads a static configuration file in YAML, JSON or TOML, in any of their syntaxes. */
+export function staticConfigFromFile(content: string, field: string, path = ""): StaticConfig {
     const config: StaticConfig = new Map();
-    const parents: { indent: number; key: string }[] = [];
-    let section: string[] = [];
-    for (const rawLine of content.split(/\r?\n/)) {
-        const line = rawLine.replace(/\s+#.*$/, "");
-        const header = /^\s*\[+\s*([^\]]+?)\s*\]+\s*$/.exec(line);
-        if (header) {
-            section = header[1].toLowerCase().split(".");
-            parents.length = 0;
-            continue;
-        }
-        const entry = /^(\s*)["']?([\w.-]+)["']?\s*[:=]\s*(.*?)\s*$/.exec(line);
-        if (!entry) {
-            continue;
-        }
-        const indent = entry[1].length;
-        while (parents.length > 0 && parents[parents.length - 1].indent >= indent) {
-            parents.pop();
-        }
-        const key = [...section, ...parents.map((parent) => parent.key), entry[2].toLowerCase()];
-        if (entry[3] === "") {
-            parents.push({ indent, key: entry[2].toLowerCase() });
-        } else {
-            config.set(key.join("."), { value: entry[3].replace(/^["']|["']$/g, ""), field });
-        }
+    const document = parseConfigFile(path, content);
+    if (document) {
+        flatten(document, "", field, config);
     }
     return config;
 }
@@ -97,9 +133,33 @@ export function isOn(config: StaticConfig, key: string): boolean {
     return setting !== undefined && /^(|1|t|true)$/i.test(setting.value.trim());
 }
 
-/** Whether file content looks like a Traefik static configuration. */
+/** Traefik's top-level sections that no other program's configuration is likely to share. */
+const traefikSections = ["entrypoints", "providers", "certificatesresolvers", "serverstransport"];
+
+/** Keys of Traefik's `api` section: a top-level `api` made only of these is Traefik's. */
+const apiKeys = ["insecure", "dashboard", "debug", "basepath", "disabledashboardad"];
+
+/**
+ * Whether file content is a Traefik static configuration: its path names Traefik, or it has one
+ * of Traefik's own top-level sections, or an `api` section made only of Traefik's keys.
+ */
 export function looksLikeTraefikConfig(path: string, content: string): boolean {
-    return /traefik/i.test(path) || /^\s*\[?\s*(entryPoints|providers)\b/im.test(content);
+    if (/traefik/i.test(path)) {
+        return true;
+    }
+    const document = parseConfigFile(path, content);
+    if (!document) {
+        return false;
+    }
+    const sections = new Map<string, Plain>(
+        Object.entries(document).map(([key, value]) => [key.toLowerCase(), value]),
+    );
+    const api = sections.get("api");
+    const apiSection =
+        isRecord(api) &&
+        Object.keys(api).length > 0 &&
+        Object.keys(api).every((key) => apiKeys.includes(key.toLowerCase()));
+    return apiSection || traefikSections.some((section) => sections.has(section));
 }
 
 /** The static configuration a container runs Traefik with: arguments, environment, files. */
@@ -108,7 +168,7 @@ export function containerStaticConfig(container: WorkloadContainer): StaticConfi
         looksLikeTraefikConfig(path, content),
     );
     return mergeStaticConfig(
-        ...files.map(([path, content]) => staticConfigFromFile(content, `uploads ${path}`)),
+        ...files.map(([path, content]) => staticConfigFromFile(content, `uploads ${path}`, path)),
         staticConfigFromEnvironment(container.environment, fieldOf(container, "environment")),
         staticConfigFromArguments(container.arguments, fieldOf(container, "command/args")),
     );
@@ -123,10 +183,9 @@ function fieldOf(container: WorkloadContainer, what: string): string {
  * k3s's `rancher/mirrored-library-traefik`), or it is configured with Traefik's own variables.
  */
 export function isTraefikContainer(container: WorkloadContainer): boolean {
-    const repository = imageRepository(container.image);
-    const lastPart = repository.split("/").pop() ?? "";
+    const lastParts = imageRepositories(container.image).map((name) => name.split("/").pop());
     return (
-        /traefik/.test(lastPart) ||
+        lastParts.some((lastPart) => /traefik/.test(lastPart ?? "")) ||
         [...container.environment.keys()].some((name) => /^traefik_/i.test(name))
     );
 }
@@ -135,6 +194,31 @@ export function isTraefikContainer(container: WorkloadContainer): boolean {
 export function addressPort(address: string): number | undefined {
     const match = /:(\d+)(\/\w+)?$/.exec(address.trim());
     return match ? Number(match[1]) : undefined;
+}
+
+/** The host an entrypoint address listens on (`127.0.0.1:8080` → `127.0.0.1`, `:8080` → ""). */
+export function addressHost(address: string): string {
+    const withoutPort = address.trim().replace(/:\d+(\/\w+)?$/, "");
+    return withoutPort.replace(/^\[(.*)\]$/, "$1");
+}
+
+/**
+ * Whether Traefik opens its `traefik` entrypoint: it is configured by name, or something served
+ * on it by default is on (the API or dashboard, ping, Prometheus metrics, the REST provider).
+ */
+export function opensTraefikEntrypoint(config: StaticConfig): boolean {
+    return [...config.keys()].some(
+        (key) =>
+            key === "entrypoints.traefik.address" ||
+            /^(api|ping|providers\.rest)(\.|$)/.test(key) ||
+            /^metrics\.prometheus(\.|$)/.test(key),
+    );
+}
+
+/** The address of the `traefik` entrypoint: as configured, else Traefik's default `:8080`. */
+export function traefikEntrypointAddress(config: StaticConfig): { value: string; field?: string } {
+    const setting = config.get("entrypoints.traefik.address");
+    return setting ?? { value: ":8080" };
 }
 
 /**

@@ -11,8 +11,12 @@ import {
 } from "../lib/services";
 import { Settings } from "../lib/settings";
 import {
+    addressHost,
     containerStaticConfig,
     isTraefikContainer,
+    opensTraefikEntrypoint,
+    StaticConfig,
+    traefikEntrypointAddress,
     traefikEntrypointPorts,
 } from "../lib/traefikStaticConfig";
 import {
@@ -27,12 +31,16 @@ import {
     text,
 } from "../lib/values";
 import { containersOf } from "../lib/workloads";
-import { traefikChartValues } from "./chartValues";
+import { chartStaticConfig, traefikChartValues } from "./chartValues";
 
 const fix =
     "do not publish the traefik entrypoint: keep ports.traefik.expose false, remove the " +
     "Service port, or bind it to a private address; reach the dashboard with kubectl " +
     "port-forward or through an authenticated router on websecure";
+
+const hostNetworkFix =
+    "bind the traefik entrypoint to loopback or a private address " +
+    "(--entrypoints.traefik.address=127.0.0.1:8080) or do not run Traefik in the host network";
 
 const label = "Traefik's traefik entrypoint (API, dashboard)";
 
@@ -40,14 +48,61 @@ function containerFindings(resource: ResourceView, networks: PrivateNetworks): F
     return containersOf(resource)
         .filter(isTraefikContainer)
         .flatMap((container) => {
+            const config = containerStaticConfig(container);
             const endpoint: Endpoint = {
                 label,
-                ports: traefikEntrypointPorts(containerStaticConfig(container)),
+                ports: traefikEntrypointPorts(config),
                 containerSideOnly: true,
+                countsEveryExposedPort: true,
                 fix,
             };
-            return containerExposures(container, endpoint, networks);
+            // In the host network the entrypoint's own address decides, whatever pods declare.
+            const bindings = container.bindings.filter((binding) => !binding.fromHostNetwork);
+            const published = containerExposures(
+                { ...container, bindings, hostNetwork: false },
+                endpoint,
+                networks,
+            );
+            const opens =
+                opensTraefikEntrypoint(config) ||
+                container.declaredPorts.some((port) => endpoint.ports.includes(port));
+            const hostNetwork =
+                container.hostNetwork && opens
+                    ? hostNetworkFinding(
+                          config,
+                          networks,
+                          container.field === ""
+                              ? "networkMode"
+                              : `${container.field} (hostNetwork)`,
+                      )
+                    : [];
+            return [...published, ...hostNetwork];
         });
+}
+
+/**
+ * In the host network, the traefik entrypoint listens on every interface of the host (or node)
+ * unless its address names a private one; publishing ports has nothing to do with it.
+ */
+function hostNetworkFinding(
+    config: StaticConfig,
+    networks: PrivateNetworks,
+    hostNetworkField: string,
+): Finding[] {
+    const address = traefikEntrypointAddress(config);
+    const host = addressHost(address.value);
+    if (!isPubliclyReachable(reachOf(host, networks))) {
+        return [];
+    }
+    return [
+        {
+            exposed:
+                `${label} listens on ${address.value} in the host's network, so on ` +
+                `${host === "" ? "every interface of the host" : `public address ${host}`}`,
+            field: address.field ? `${hostNetworkField}, ${address.field}` : hostNetworkField,
+            fix: hostNetworkFix,
+        },
+    ];
 }
 
 /**
@@ -116,11 +171,10 @@ function chartFindings(values: PlainRecord, networks: PrivateNetworks): Finding[
         });
     }
     if (isTrue(values.hostNetwork)) {
-        findings.push({
-            exposed: `${label} listens on every interface of the node (hostNetwork)`,
-            field: "values.hostNetwork",
-            fix,
-        });
+        // The chart always opens the traefik entrypoint: its probes use ping there.
+        findings.push(
+            ...hostNetworkFinding(chartStaticConfig(values), networks, "values.hostNetwork"),
+        );
     }
     return findings;
 }

@@ -1,4 +1,4 @@
-import { kubernetesObjectsOf } from "../lib/kubernetesObjects";
+import { KubernetesObject, kubernetesObjectsOf } from "../lib/kubernetesObjects";
 import { Finding, resourcePolicy } from "../lib/policy";
 import {
     containerStaticConfig,
@@ -34,6 +34,34 @@ function insecureFinding(config: StaticConfig): Finding[] {
     ];
 }
 
+/**
+ * Files a ConfigMap or Secret holds, by key: ConfigMap `data`, Secret `stringData` and `data`
+ * (base64, as the API stores it).
+ */
+function configurationFiles(
+    object: KubernetesObject,
+): { key: string; content: string; field: string }[] {
+    const prefix = object.field === "" ? "" : `${object.field}.`;
+    const files: { key: string; content: string; field: string }[] = [];
+    const add = (values: Map<string, string>, where: string, decode: boolean) => {
+        for (const [key, content] of values) {
+            files.push({
+                key,
+                content: decode ? Buffer.from(content, "base64").toString("utf8") : content,
+                field: `${prefix}${where}.${key}`,
+            });
+        }
+    };
+    if (object.kind === "ConfigMap") {
+        add(stringMap(object.body.data), "data", false);
+    }
+    if (object.kind === "Secret") {
+        add(stringMap(object.body.stringData), "stringData", false);
+        add(stringMap(object.body.data), "data", true);
+    }
+    return files;
+}
+
 /** Whether a container is Traefik, by image or by configuration in Traefik's own keys. */
 function configuresTraefik(config: StaticConfig): boolean {
     return [...config.keys()].some((key) => /^(entrypoints|providers|api)\./.test(key));
@@ -42,14 +70,15 @@ function configuresTraefik(config: StaticConfig): boolean {
 /**
  * Stops Traefik's API from running in insecure mode, in every spelling it can be switched on:
  * `--api.insecure`, `--api.insecure=true`, `--api.insecure true`, any case, in a container's
- * command/args; `TRAEFIK_API_INSECURE=true` in its environment; a static configuration file
- * uploaded into a container or kept in a ConfigMap (`api: insecure: true`, `[api] insecure =
- * true`); the Helm chart's `api.insecure`, `additionalArguments` and `env` values.
+ * command/args; `TRAEFIK_API_INSECURE=true` in its environment; a static configuration file in
+ * YAML, JSON or TOML (block or flow style) uploaded into a container or kept in a ConfigMap or
+ * Secret; the Helm chart's `api.insecure`, `additionalArguments`, `globalArguments` and `env`
+ * values, wherever the chart's values are given (see chartValues.ts).
  *
- * Reads: docker Container `image`, `command`, `entrypoints`, `envs`, `uploads[].{file,
- * content}`; swarm Service `taskSpec.containerSpec.{image, commands, args, env}`; pod specs'
- * `image`, `command`, `args`, `env`; ConfigMap `data`; Helm `values.{api.insecure,
- * additionalArguments, env}`.
+ * Reads: docker Container `image`, `command`, `entrypoints`, `envs`, `uploads[].{file, content,
+ * contentBase64}`; swarm Service `taskSpec.containerSpec.{image, commands, args, env}`; pod
+ * specs' `image`, `command`, `args`, `env`; ConfigMap `data`; Secret `stringData`, `data`; chart
+ * values `api.insecure`, `additionalArguments`, `globalArguments`, `env`.
  *
  * Fix: drop insecure mode; route to api@internal behind an authentication middleware.
  *
@@ -70,13 +99,13 @@ export const traefikApiInsecureModeOff = resourcePolicy({
             }
         }
         for (const object of kubernetesObjectsOf(resource)) {
-            if (object.kind !== "ConfigMap") {
-                continue;
-            }
-            for (const [key, content] of stringMap(object.body.data)) {
-                if (looksLikeTraefikConfig(key, content)) {
-                    const path = `${object.field === "" ? "" : `${object.field}.`}data.${key}`;
-                    findings.push(...insecureFinding(staticConfigFromFile(content, path)));
+            for (const file of configurationFiles(object)) {
+                if (looksLikeTraefikConfig(file.key, file.content)) {
+                    findings.push(
+                        ...insecureFinding(
+                            staticConfigFromFile(file.content, file.field, file.key),
+                        ),
+                    );
                 }
             }
         }

@@ -114,7 +114,14 @@ function ingressBackends(object: KubernetesObject): { backend: Plain; field: str
 }
 
 /**
- * Whether an Ingress backend is Traefik's dashboard: a Service named after Traefik, on the
+ * Names Traefik's own Services go by: the chart's `traefik` and `<release>-traefik`, and the
+ * names given to a Service for its entrypoint (`traefik-dashboard`, `traefik-api`,
+ * `traefik-internal`, `traefik-admin`). An application named `traefik-demo-api` is not one.
+ */
+export const traefikServiceName = /^([a-z0-9-]+-)?traefik(-(dashboard|api|internal|admin))?$/i;
+
+/**
+ * Whether an Ingress backend is Traefik's dashboard: one of Traefik's own Services, on the
  * `traefik` entrypoint's port (8080, or 9000 in older charts) or a port/Service named for it.
  */
 function isDashboardBackend(backend: Plain): boolean {
@@ -125,7 +132,7 @@ function isDashboardBackend(backend: Plain): boolean {
     const portName =
         text(field(backend, "service", "port", "name")) ??
         (portNumber === undefined ? text(field(backend, "servicePort")) : undefined);
-    if (service === undefined || !/traefik/i.test(service)) {
+    if (service === undefined || !traefikServiceName.test(service)) {
         return false;
     }
     return (

@@ -46,13 +46,13 @@ describe("traefik-dashboard-route-requires-auth", () => {
         expect(await levels(dashboardRoute())).toEqual(["mandatory"]);
     });
 
-    it("older traefik.containo.us IngressRoute to api@internal without middlewares → blocked", async () => {
+    it("traefik.containo.us IngressRoute to api@internal, no middlewares → blocked", async () => {
         expect(await levels(dashboardRoute([], "traefik.containo.us/v1alpha1"))).toEqual([
             "mandatory",
         ]);
     });
 
-    it("IngressRoute to api@internal naming middlewares → left to the stack policies", async () => {
+    it("IngressRoute to api@internal naming middlewares → left to stack policies", async () => {
         expect(await levels(dashboardRoute([{ name: "dashboard-auth" }]))).toEqual([]);
     });
 
@@ -81,7 +81,7 @@ describe("traefik-dashboard-route-requires-auth", () => {
         expect(await levels(route)).toEqual(["mandatory"]);
     });
 
-    it("Ingress to the dashboard with a router.middlewares annotation → passes here", async () => {
+    it("Ingress to the dashboard with router.middlewares annotation → passes here", async () => {
         const route = ingress(
             "proxy-dashboard",
             { service: { name: "traefik-dashboard", port: { number: 8080 } } },
@@ -97,7 +97,7 @@ describe("traefik-dashboard-route-requires-auth", () => {
         expect(await levels(route)).toEqual([]);
     });
 
-    it("Docker labels routing a router to api@internal without middlewares → blocked", async () => {
+    it("Docker labels routing to api@internal without middlewares → blocked", async () => {
         const proxy = dockerContainer("edge-proxy", {
             image: "traefik:v3.4",
             labels: dockerLabels({
@@ -172,4 +172,24 @@ describe("traefik-dashboard-route-requires-auth", () => {
 
         expect(await levels(release)).toEqual([]);
     });
+});
+
+describe("traefik-dashboard-route-requires-auth: Traefik's own Service names", () => {
+    it.each(["traefik", "ingress-traefik", "traefik-dashboard", "traefik-api", "traefik-internal"])(
+        "Ingress to Service %s on 8080 → blocked",
+        async (name) => {
+            const route = ingress("admin", { service: { name, port: { number: 8080 } } });
+
+            expect(await levels(route)).toEqual(["mandatory"]);
+        },
+    );
+
+    it.each(["traefik-demo-api", "traefik-whoami", "my-traefik-app"])(
+        "Ingress to application Service %s on 8080 → passes",
+        async (name) => {
+            const route = ingress("app", { service: { name, port: { number: 8080 } } });
+
+            expect(await levels(route)).toEqual([]);
+        },
+    );
 });

@@ -1,6 +1,12 @@
 import { traefikEntrypointNotExposed } from "../../../policies/traefik/entrypointExposed";
-import { deployment, dockerContainer, helmRelease, kubernetesService } from "../fixtures";
-import { levelsOf, TestResource } from "../harness";
+import {
+    deployment,
+    dockerContainer,
+    helmRelease,
+    kubernetesService,
+    servicePatch,
+} from "../fixtures";
+import { levelsOf, runResourcePolicy, TestResource } from "../harness";
 
 const policy = traefikEntrypointNotExposed;
 
@@ -76,7 +82,7 @@ describe("traefik-entrypoint-not-exposed", () => {
         expect(await levels(service)).toEqual(["mandatory"]);
     });
 
-    it("Traefik's LoadBalancer carrying the older chart's dashboard port 9000 → blocked", async () => {
+    it("Traefik's LoadBalancer with the old chart's dashboard port 9000 → blocked", async () => {
         const service = kubernetesService("proxy", {
             type: "LoadBalancer",
             selector: traefikSelector,
@@ -194,5 +200,89 @@ describe("traefik-entrypoint-not-exposed", () => {
         );
 
         expect(await levels(pod)).toEqual(["mandatory"]);
+    });
+});
+
+describe("traefik-entrypoint-not-exposed: host network, publishAllPorts, patches", () => {
+    function hostNetworkTraefik(command: string[]): TestResource {
+        return dockerContainer("edge-proxy", {
+            image: "traefik:v3.4",
+            networkMode: "host",
+            command,
+        });
+    }
+
+    it("host-network docker Traefik, API on → blocked, fix names the address", async () => {
+        const outcome = await runResourcePolicy(
+            policy,
+            hostNetworkTraefik(["--entrypoints.web.address=:80", "--api.dashboard=true"]),
+        );
+
+        expect(outcome.violations.map((violation) => violation.level)).toEqual(["mandatory"]);
+        expect(outcome.violations[0].message).toContain("every interface of the host");
+        expect(outcome.violations[0].message).toContain(
+            "--entrypoints.traefik.address=127.0.0.1:8080",
+        );
+    });
+
+    it("docker Traefik in the host network, traefik entrypoint on :9000 → blocked", async () => {
+        const proxy = hostNetworkTraefik(["--ping", "--entrypoints.traefik.address=:9000"]);
+
+        expect(await levels(proxy)).toEqual(["mandatory"]);
+    });
+
+    it("host-network docker Traefik, traefik entrypoint on 127.0.0.1 → passes", async () => {
+        const proxy = hostNetworkTraefik([
+            "--api.dashboard=true",
+            "--entrypoints.traefik.address=127.0.0.1:8080",
+        ]);
+
+        expect(await levels(proxy)).toEqual([]);
+    });
+
+    it("host-network docker Traefik with only web/websecure (no API) → passes", async () => {
+        const proxy = hostNetworkTraefik([
+            "--entrypoints.web.address=:80",
+            "--entrypoints.websecure.address=:443",
+        ]);
+
+        expect(await levels(proxy)).toEqual([]);
+    });
+
+    it("chart hostNetwork with the traefik entrypoint bound to 10.0.0.2 → passes", async () => {
+        const release = helmRelease("ingress", {
+            values: {
+                hostNetwork: true,
+                additionalArguments: ["--entrypoints.traefik.address=10.0.0.2:8080"],
+            },
+        });
+
+        expect(await levels(release)).toEqual([]);
+    });
+
+    it("Traefik with publishAllPorts → blocked", async () => {
+        const proxy = dockerContainer("edge-proxy", {
+            image: "traefik:v3.4",
+            command: ["--api.dashboard=true"],
+            publishAllPorts: true,
+        });
+
+        expect(await levels(proxy)).toEqual(["mandatory"]);
+    });
+
+    it("ServicePatch adding a traefik port to k3s's kube-system/traefik → blocked", async () => {
+        const patch = servicePatch("traefik", "kube-system", {
+            ports: [{ name: "traefik", port: 9000, targetPort: "traefik" }],
+        });
+
+        expect(await levels(patch)).toEqual(["mandatory"]);
+    });
+
+    it("ServicePatch adding a websecure port to kube-system/traefik → passes", async () => {
+        const patch = servicePatch("traefik", "kube-system", {
+            ports: [{ name: "websecure", port: 443, targetPort: "websecure" }],
+        });
+
+        expect(await levels(patch)).toEqual([]);
     });
 });

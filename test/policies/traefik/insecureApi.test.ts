@@ -1,5 +1,6 @@
 import { traefikApiInsecureModeOff } from "../../../policies/traefik/insecureApi";
 import { deployment, dockerContainer, helmRelease } from "../fixtures";
+import { TestResource as Resource } from "../harness";
 import { levelsOf, TestResource } from "../harness";
 
 const policy = traefikApiInsecureModeOff;
@@ -106,5 +107,116 @@ describe("traefik-api-insecure-mode-off", () => {
         const app = dockerContainer("app", { image: "nginx", envs: ["API_INSECURE=true"] });
 
         expect(await levels(app)).toEqual([]);
+    });
+});
+
+describe("traefik-api-insecure-mode-off: static configuration files", () => {
+    function upload(file: string, content: Record<string, string>): Resource {
+        return dockerContainer("edge-proxy", {
+            image: "traefik:v3.4",
+            uploads: [{ file, ...content }],
+        });
+    }
+
+    function configObject(kind: string, key: string, field: string, content: string): Resource {
+        return {
+            type: `kubernetes:core/v1:${kind}`,
+            name: "proxy-static",
+            props: { metadata: { name: "proxy-static" }, [field]: { [key]: content } },
+        };
+    }
+
+    const blockInsecure = "api:\n  insecure: true\n";
+
+    it("flow-style YAML `api: { insecure: true }` in an upload → blocked", async () => {
+        const proxy = upload("/etc/traefik/traefik.yml", { content: "api: { insecure: true }\n" });
+
+        expect(await levels(proxy)).toEqual(["mandatory"]);
+    });
+
+    it("TOML inline table `api = { insecure = true }` in an upload → blocked", async () => {
+        const proxy = upload("/etc/traefik/traefik.toml", {
+            content: "api = { insecure = true }\n",
+        });
+
+        expect(await levels(proxy)).toEqual(["mandatory"]);
+    });
+
+    it("JSON static configuration upload with api.insecure → blocked", async () => {
+        const proxy = upload("/etc/traefik/traefik.json", {
+            content: JSON.stringify({ api: { insecure: true } }),
+        });
+
+        expect(await levels(proxy)).toEqual(["mandatory"]);
+    });
+
+    it("upload given as contentBase64 → blocked", async () => {
+        const proxy = upload("/etc/traefik/traefik.yml", {
+            contentBase64: Buffer.from(blockInsecure).toString("base64"),
+        });
+
+        expect(await levels(proxy)).toEqual(["mandatory"]);
+    });
+
+    it("YAML upload with `insecure: false` in flow style → passes", async () => {
+        const proxy = upload("/etc/traefik/traefik.yml", { content: "api: { insecure: false }\n" });
+
+        expect(await levels(proxy)).toEqual([]);
+    });
+
+    it("ConfigMap key static.yaml holding only `api:\\n  insecure: true` → blocked", async () => {
+        expect(
+            await levels(configObject("ConfigMap", "static.yaml", "data", blockInsecure)),
+        ).toEqual(["mandatory"]);
+    });
+
+    it("Secret stringData traefik.yaml with api.insecure → blocked", async () => {
+        const secret = configObject("Secret", "traefik.yaml", "stringData", blockInsecure);
+
+        expect(await levels(secret)).toEqual(["mandatory"]);
+    });
+
+    it("Secret data (base64) traefik.yaml with api.insecure → blocked", async () => {
+        const encoded = Buffer.from(blockInsecure).toString("base64");
+
+        expect(await levels(configObject("Secret", "traefik.yaml", "data", encoded))).toEqual([
+            "mandatory",
+        ]);
+    });
+
+    it("application ConfigMap with an `api` section of its own keys → passes", async () => {
+        const app = configObject(
+            "ConfigMap",
+            "app.yaml",
+            "data",
+            "api:\n  insecure: true\n  url: x\n",
+        );
+
+        expect(await levels(app)).toEqual([]);
+    });
+
+    it("DeploymentPatch of k3s's Traefik adding --api.insecure → blocked", async () => {
+        const patch: Resource = {
+            type: "kubernetes:apps/v1:DeploymentPatch",
+            name: "traefik-insecure",
+            props: {
+                metadata: { name: "traefik", namespace: "kube-system" },
+                spec: {
+                    template: {
+                        spec: {
+                            containers: [
+                                {
+                                    name: "traefik",
+                                    image: "rancher/mirrored-library-traefik:3.3.6",
+                                    args: ["--api.insecure=true"],
+                                },
+                            ],
+                        },
+                    },
+                },
+            },
+        };
+
+        expect(await levels(patch)).toEqual(["mandatory"]);
     });
 });
