@@ -20,6 +20,9 @@ export interface ResourceView {
     props: PlainRecord;
     /** The provider the resource is created with (its inputs), when the engine sends one. */
     provider?: { type: string; name: string; urn: string; props: PlainRecord };
+    /** In stack policies: the URNs each input depends on, and all the resource depends on. */
+    propertyDependencies?: Record<string, string[]>;
+    dependencies?: string[];
 }
 
 /** One exposure: what is exposed, the field of the resource that exposes it, and the fix. */
@@ -66,6 +69,15 @@ export function viewOf(resource: ResourceValidationArgs | PolicyResource): Resou
         urn: resource.urn,
         props: record(plain(resource.props)),
     };
+    if ("propertyDependencies" in resource) {
+        view.propertyDependencies = Object.fromEntries(
+            Object.entries(resource.propertyDependencies ?? {}).map(([key, resources]) => [
+                key,
+                resources.map((dependency) => dependency.urn),
+            ]),
+        );
+        view.dependencies = (resource.dependencies ?? []).map((dependency) => dependency.urn);
+    }
     if (resource.provider) {
         view.provider = {
             type: resource.provider.type,
@@ -82,13 +94,26 @@ function exemptionReason(policyName: string, settings: Settings, resource: Resou
     return exemption && `exempted by the policy config: ${exemption.reason}`;
 }
 
+type ResourceCheck = ResourcePolicyDefinition["check"];
+
+const checks = new WeakMap<ResourceValidationPolicy, ResourceCheck>();
+
+/** The check a resource policy of this pack runs, for stack policies that rerun it. */
+export function checkOf(policy: ResourceValidationPolicy): ResourceCheck {
+    const check = checks.get(policy);
+    if (!check) {
+        throw new Error(`${policy.name} is not a resource policy of this pack`);
+    }
+    return check;
+}
+
 /**
  * A resource policy of this pack: it reads its config once, skips exempted resources (reporting
  * the exemption's reason as why the policy did not apply) and reports each finding.
  */
 export function resourcePolicy(definition: ResourcePolicyDefinition): ResourceValidationPolicy {
     const { check, ...metadata } = definition;
-    return {
+    const policy: ResourceValidationPolicy = {
         ...metadata,
         configSchema: settingsSchema,
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
@@ -103,6 +128,8 @@ export function resourcePolicy(definition: ResourcePolicyDefinition): ResourceVa
             }
         },
     };
+    checks.set(policy, check);
+    return policy;
 }
 
 /**

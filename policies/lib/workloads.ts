@@ -241,7 +241,7 @@ function dockerService(props: PlainRecord): WorkloadContainer {
 }
 
 /** Where each workload kind keeps its pod spec. */
-const podSpecPaths: Record<string, string[]> = {
+export const podSpecPaths: Record<string, string[]> = {
     Pod: ["spec"],
     Deployment: ["spec", "template", "spec"],
     ReplicaSet: ["spec", "template", "spec"],

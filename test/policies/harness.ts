@@ -28,6 +28,8 @@ export interface TestResource {
     name: string;
     props: Record<string, unknown>;
     provider?: { type: string; name: string; props: Record<string, unknown> };
+    /** For stack policies: the names of the resources each input depends on. */
+    propertyDependencies?: Record<string, string[]>;
 }
 
 export interface Violation {
@@ -154,12 +156,21 @@ export async function runStackPolicy(
     if (level === "disabled") {
         return { violations };
     }
+    const built = resources.map((resource) => ({
+        ...common(resource),
+        dependencies: [] as unknown[],
+        propertyDependencies: {} as Record<string, unknown[]>,
+    }));
+    // As the analyzer server does: dependencies become the resource objects they name.
+    resources.forEach((resource, index) => {
+        for (const [input, names] of Object.entries(resource.propertyDependencies ?? {})) {
+            const dependencies = built.filter((other) => names.includes(other.name as string));
+            built[index].propertyDependencies[input] = dependencies;
+            built[index].dependencies.push(...dependencies);
+        }
+    });
     const args = {
-        resources: resources.map((resource) => ({
-            ...common(resource),
-            dependencies: [],
-            propertyDependencies: {},
-        })),
+        resources: built,
         stackTags: new Map<string, string>(),
         getConfig: configGetter(config),
         notApplicable: (reason?: string): never => {

@@ -1,0 +1,138 @@
+import { managementApiNotPublicThroughStack } from "../../../policies/stack/containersInStack";
+import { deployment, dockerContainer } from "../fixtures";
+import { runStackPolicy, TestResource, unknownDuringPreview } from "../harness";
+
+const policy = managementApiNotPublicThroughStack;
+
+function remoteImage(name: string, image: string): TestResource {
+    return { type: "docker:index/remoteImage:RemoteImage", name, props: { name: image } };
+}
+
+/** A container whose image is the image resource's id, as `image: remoteImage.imageId` gives. */
+function fromImage(image: string, props: Record<string, unknown>, id = unknownDuringPreview) {
+    const container = dockerContainer("container", { image: id, ...props });
+    return [
+        remoteImage("image", image),
+        { ...container, propertyDependencies: { image: ["image"] } },
+    ];
+}
+
+async function messages(resources: TestResource[]): Promise<string[]> {
+    return (await runStackPolicy(policy, resources)).violations.map(
+        (violation) => violation.message,
+    );
+}
+
+const sha256Id = `sha256:${"ab".repeat(32)}`;
+
+describe("management-api-not-public-through-stack", () => {
+    it("rancher/rancher from RemoteImage.imageId (unknown, preview) on 443 → blocked", async () => {
+        const found = await messages(
+            fromImage("rancher/rancher:v2.12.3", { ports: [{ internal: 443, external: 443 }] }),
+        );
+
+        expect(found).toHaveLength(1);
+        expect(found[0]).toContain("[rancher-server-not-public]");
+    });
+
+    it("rancher/rancher from RemoteImage.imageId (sha256 id, up) on 443 → blocked", async () => {
+        const resources = fromImage(
+            "rancher/rancher:v2.12.3",
+            { ports: [{ internal: 443, external: 443 }] },
+            sha256Id,
+        );
+
+        expect(await messages(resources)).toHaveLength(1);
+    });
+
+    it("rancher/rancher from RemoteImage.imageId bound to 10.0.0.5 → passes", async () => {
+        const ports = [{ internal: 443, external: 443, ip: "10.0.0.5" }];
+
+        expect(await messages(fromImage("rancher/rancher:v2.12.3", { ports }))).toEqual([]);
+    });
+
+    it("socket proxy and Traefik from RemoteImage.imageId → blocked by their rules", async () => {
+        const proxy = await messages(
+            fromImage("tecnativa/docker-socket-proxy:0.3", {
+                ports: [{ internal: 2375, external: 12375 }],
+            }),
+        );
+        const traefik = await messages(
+            fromImage("traefik:v3.4", {
+                command: ["--api.dashboard=true"],
+                ports: [{ internal: 8080, external: 8080 }],
+            }),
+        );
+
+        expect(proxy.join()).toContain("[docker-socket-not-published]");
+        expect(traefik.join()).toContain("[traefik-entrypoint-not-exposed]");
+    });
+
+    it("dind from a docker-build Image with publishAllPorts → blocked", async () => {
+        const build: TestResource = {
+            type: "docker-build:index:Image",
+            name: "image",
+            props: { tags: ["registry.example.net/ci/docker:27-dind"] },
+        };
+        const container = dockerContainer("dind", { image: sha256Id, publishAllPorts: true });
+        const resources = [build, { ...container, propertyDependencies: { image: ["image"] } }];
+
+        expect((await messages(resources)).join()).toContain("[docker-engine-api-port-not-public]");
+    });
+
+    it("nginx from RemoteImage.imageId publishing 80 → passes", async () => {
+        const ports = [{ internal: 80, external: 80 }];
+
+        expect(await messages(fromImage("nginx:1.27", { ports }))).toEqual([]);
+    });
+
+    it("a literal image the resource policies already judged → not reported again", async () => {
+        const rancher = dockerContainer("rancher", {
+            image: "rancher/rancher:v2.12.3",
+            ports: [{ internal: 443, external: 443 }],
+        });
+
+        expect(await messages([rancher])).toEqual([]);
+    });
+
+    it("Traefik pod with TRAEFIK_API_INSECURE from an envFrom ConfigMap → blocked", async () => {
+        const configMap: TestResource = {
+            type: "kubernetes:core/v1:ConfigMap",
+            name: "proxy-env",
+            props: { metadata: { name: "proxy-env" }, data: { TRAEFIK_API_INSECURE: "true" } },
+        };
+        const proxy = deployment("proxy", [
+            {
+                name: "proxy",
+                image: "traefik:v3.4",
+                envFrom: [{ configMapRef: { name: "proxy-env" } }],
+            },
+        ]);
+
+        expect((await messages([configMap, proxy])).join()).toContain(
+            "[traefik-api-insecure-mode-off]",
+        );
+    });
+
+    it("envFrom ConfigMap in another namespace, or with insecure false → passes", async () => {
+        const configMap = (namespace: string, value: string): TestResource => ({
+            type: "kubernetes:core/v1:ConfigMap",
+            name: `proxy-env-${namespace}`,
+            props: {
+                metadata: { name: "proxy-env", namespace },
+                data: { TRAEFIK_API_INSECURE: value },
+            },
+        });
+        const proxy = deployment("proxy", [
+            {
+                name: "proxy",
+                image: "traefik:v3.4",
+                envFrom: [{ configMapRef: { name: "proxy-env" } }],
+            },
+        ]);
+
+        expect(
+            await messages([configMap("other", "true"), configMap("default", "false"), proxy]),
+        ).toEqual([]);
+    });
+});
