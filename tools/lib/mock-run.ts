@@ -171,6 +171,9 @@ export interface ProgramWatch {
  * Until `stop()`, records what would end a program run by the Node language host: unhandled
  * rejections, uncaught exceptions (from timers and callbacks) and calls of `process.exit`,
  * which throws instead, so that a program cannot end the check with a status of its own.
+ *
+ * Limitation: `process.kill(process.pid)` and `process.abort()` still end the process, with a
+ * signal's status rather than a verdict's (0 or 1).
  */
 export function watchProgram(): ProgramWatch {
     const failures: Error[] = [];
