@@ -1,7 +1,6 @@
 import { Endpoint, endpointPolicy } from "../lib/exposure";
-import { chartService, isHelmChart } from "../lib/kubernetesObjects";
+import { chartInstallOf, chartService } from "../lib/kubernetesObjects";
 import { serviceMentions } from "../lib/services";
-import { record, text } from "../lib/values";
 import { imageIs } from "../lib/workloads";
 
 const dashboard: Endpoint = {
@@ -16,14 +15,12 @@ const dashboard: Endpoint = {
         ),
     isEndpointService: (service) => serviceMentions(service, /kubernetes-dashboard/),
     chartServices: (resource) => {
-        if (
-            !isHelmChart(resource) ||
-            !/kubernetes-dashboard$/.test(text(resource.props.chart) ?? "")
-        ) {
+        const install = chartInstallOf(resource);
+        if (!install || !/kubernetes-dashboard$/.test(install.chart)) {
             return [];
         }
         // Chart 6 and older: `service`; chart 7 serves the dashboard through Kong: `kong.proxy`.
-        const values = record(resource.props.values);
+        const values = install.values;
         return [
             chartService(values, "ClusterIP"),
             chartService(values, "ClusterIP", "kong.proxy"),

@@ -29,23 +29,88 @@ export interface KubernetesObject {
 /** Helm types whose inputs carry chart values. */
 const helmTypes = new Set(["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart"]);
 
-export function isHelmChart(resource: ResourceView): boolean {
-    return helmTypes.has(resource.type);
+/** A chart installed by a resource: which chart, in which namespace, with which values. */
+export interface ChartInstall {
+    chart: string;
+    /** The chart repository, where the resource names one. */
+    repository: string;
+    namespace: string;
+    values: PlainRecord;
 }
 
-/** The Helm release's namespace, where its objects land unless they name another one. */
-export function helmNamespace(resource: ResourceView): string {
-    return text(resource.props.namespace) ?? "default";
+/** Chart values written as YAML text; text that does not parse is no values. */
+function valuesFromYaml(content: Plain | undefined): PlainRecord {
+    return typeof content === "string" ? (parseManifests(content)[0] ?? {}) : record(content);
 }
 
-/** Whether a Helm release or chart installs the Traefik chart. */
-export function isTraefikChart(resource: ResourceView): boolean {
-    if (!isHelmChart(resource)) {
-        return false;
+/**
+ * The chart a resource installs, or `undefined`: a Helm v3 Release or v4 Chart (`values` over
+ * `valueYamlFiles` given as string assets, as Helm merges them), a k3s/rke2 `HelmChartConfig`
+ * (values in `spec.valuesContent`, for the bundled chart it is named after), or a Rancher
+ * `AppV2` (`chartName`, values as YAML text).
+ */
+export function chartInstallOf(resource: ResourceView): ChartInstall | undefined {
+    const props = resource.props;
+    if (helmTypes.has(resource.type)) {
+        // Limitation: valueYamlFiles given as FileAsset or RemoteAsset name files on the machine
+        // running Pulumi or URLs, which are not read; string assets are.
+        const files = list(props.valueYamlFiles).map((asset) =>
+            valuesFromYaml(field(asset, "text")),
+        );
+        const values = [...files, record(props.values)].reduce(
+            (merged, layer) => record(overlay(merged, layer)),
+            {} as PlainRecord,
+        );
+        return {
+            chart: text(props.chart) ?? "",
+            repository: text(field(props, "repositoryOpts", "repo")) ?? "",
+            namespace: text(props.namespace) ?? "default",
+            values,
+        };
     }
-    const chart = text(resource.props.chart) ?? "";
-    const repository = text(field(resource.props, "repositoryOpts", "repo")) ?? "";
-    return /(^|[/:])traefik$/i.test(chart) || /traefik/i.test(repository);
+    if (resource.type === "kubernetes:helm.cattle.io/v1:HelmChartConfig") {
+        return {
+            chart: text(field(props, "metadata", "name")) ?? "",
+            repository: "",
+            namespace: text(field(props, "metadata", "namespace")) ?? "kube-system",
+            values: valuesFromYaml(field(props, "spec", "valuesContent")),
+        };
+    }
+    if (resource.type === "rancher2:index/appV2:AppV2") {
+        return {
+            chart: text(props.chartName) ?? "",
+            repository: text(props.repoName) ?? "",
+            namespace: text(props.namespace) ?? "default",
+            values: valuesFromYaml(props.values),
+        };
+    }
+    return undefined;
+}
+
+export function isHelmChart(resource: ResourceView): boolean {
+    return chartInstallOf(resource) !== undefined;
+}
+
+/** The chart's namespace, where its objects land unless they name another one. */
+export function helmNamespace(resource: ResourceView): string {
+    return chartInstallOf(resource)?.namespace ?? "default";
+}
+
+/** The values a chart is installed with (`{}` for a resource that installs none). */
+export function chartValues(resource: ResourceView): PlainRecord {
+    return chartInstallOf(resource)?.values ?? {};
+}
+
+/**
+ * Whether a resource installs the Traefik chart: `traefik` (or a path ending in it), k3s's
+ * `traefik` and rke2's `rke2-traefik` HelmChartConfig, or a chart from a Traefik repository.
+ */
+export function isTraefikChart(resource: ResourceView): boolean {
+    const install = chartInstallOf(resource);
+    return (
+        install !== undefined &&
+        (/(^|[/:-])traefik$/i.test(install.chart) || /traefik/i.test(install.repository))
+    );
 }
 
 export function objectFromBody(
@@ -173,10 +238,9 @@ export function kubernetesObjectsOf(resource: ResourceView): KubernetesObject[] 
     if (!isHelmChart(resource)) {
         return [];
     }
-    // Limitation: values given in valueYamlFiles are files on the machine running Pulumi and are
-    // not read; neither are extraObjects strings that only parse once Helm renders them.
+    // Limitation: extraObjects strings that only parse once Helm renders them are not read.
     return embeddedObjects(
-        list(field(resource.props, "values", "extraObjects")),
+        list(field(chartValues(resource), "extraObjects")),
         "values.extraObjects",
         helmNamespace(resource),
     );

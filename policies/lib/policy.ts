@@ -10,7 +10,7 @@ import {
 } from "@pulumi/policy";
 
 import { findExemption, parseSettings, Settings, settingsSchema } from "./settings";
-import { plain, PlainRecord, record } from "./values";
+import { plain, plainWithAssets, PlainRecord, record } from "./values";
 
 /** A resource as the policies of this pack read it: plain inputs, unknowns marked. */
 export interface ResourceView {
@@ -62,12 +62,14 @@ export function describe(resource: ResourceView, finding: Finding): string {
     );
 }
 
-export function viewOf(resource: ResourceValidationArgs | PolicyResource): ResourceView {
+export async function viewOf(
+    resource: ResourceValidationArgs | PolicyResource,
+): Promise<ResourceView> {
     const view: ResourceView = {
         type: resource.type,
         name: resource.name,
         urn: resource.urn,
-        props: record(plain(resource.props)),
+        props: record(await plainWithAssets(resource.props)),
     };
     if ("propertyDependencies" in resource) {
         view.propertyDependencies = Object.fromEntries(
@@ -116,9 +118,12 @@ export function resourcePolicy(definition: ResourcePolicyDefinition): ResourceVa
     const policy: ResourceValidationPolicy = {
         ...metadata,
         configSchema: settingsSchema,
-        validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+        validateResource: async (
+            args: ResourceValidationArgs,
+            reportViolation: ReportViolation,
+        ) => {
             const settings = parseSettings(args.getConfig());
-            const resource = viewOf(args);
+            const resource = await viewOf(args);
             const reason = exemptionReason(definition.name, settings, resource);
             if (reason) {
                 args.notApplicable(reason);
@@ -141,9 +146,9 @@ export function stackPolicy(definition: StackPolicyDefinition): StackValidationP
     return {
         ...metadata,
         configSchema: settingsSchema,
-        validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
+        validateStack: async (args: StackValidationArgs, reportViolation: ReportViolation) => {
             const settings = parseSettings(args.getConfig());
-            const resources = args.resources.map(viewOf);
+            const resources = await Promise.all(args.resources.map(viewOf));
             for (const finding of check(resources, settings)) {
                 if (!exemptionReason(definition.name, settings, finding.resource)) {
                     reportViolation(describe(finding.resource, finding), finding.resource.urn);

@@ -36,7 +36,7 @@ const unknownPlaceholders = new Set([
  * data. A property whose read throws, or that holds an unknown placeholder, becomes `UNKNOWN`;
  * assets, archives and functions are dropped.
  */
-export function plain(value: unknown, depth = 0): Plain {
+export function plain(value: unknown, depth = 0, assets?: PendingAsset[]): Plain {
     if (depth > 64) {
         return UNKNOWN;
     }
@@ -55,21 +55,65 @@ export function plain(value: unknown, depth = 0): Plain {
     if (Array.isArray(value)) {
         const items: Plain[] = [];
         for (let index = 0; index < value.length; index++) {
-            items.push(plain(readProperty(value, String(index)), depth + 1));
+            items.push(plain(readProperty(value, String(index)), depth + 1, assets));
         }
         return items;
+    }
+    if (typeof value === "object" && readProperty(value, "__pulumiAsset") === true) {
+        return assetText(value, assets);
     }
     if (typeof value === "object") {
         const copy: PlainRecord = {};
         for (const key of Object.keys(value)) {
             const field = readProperty(value, key);
             if (field !== undefined && typeof field !== "function") {
-                copy[key] = plain(field, depth + 1);
+                copy[key] = plain(field, depth + 1, assets);
             }
         }
         return copy;
     }
     return null;
+}
+
+/** A string asset whose text is still a promise, and the record its text goes into. */
+interface PendingAsset {
+    holder: PlainRecord;
+    text: PromiseLike<unknown>;
+}
+
+/**
+ * A string asset (`new pulumi.asset.StringAsset(text)`) as `{ text }`. The engine hands it over
+ * with its text in a promise; until `plainWithAssets` awaits it, the text is `UNKNOWN`. Other
+ * assets (files, URLs) name content the pack cannot read and become `{}`.
+ */
+function assetText(asset: object, assets: PendingAsset[] | undefined): PlainRecord {
+    const content = readProperty(asset, "text");
+    if (typeof content === "string") {
+        return { text: content };
+    }
+    const holder: PlainRecord = { text: UNKNOWN };
+    if (content instanceof Object && "then" in content) {
+        // The unknown-checking proxy hands out wrapped objects; a promise needs its target.
+        const target = readProperty(content, "__getSpecialProxyTarget") ?? content;
+        assets?.push({ holder, text: target as PromiseLike<unknown> });
+        return holder;
+    }
+    return content === undefined ? {} : holder;
+}
+
+/** `plain`, with the text of string assets awaited. */
+export async function plainWithAssets(value: unknown): Promise<Plain> {
+    const assets: PendingAsset[] = [];
+    const copy = plain(value, 0, assets);
+    for (const { holder, text } of assets) {
+        try {
+            const resolved = await text;
+            holder.text = typeof resolved === "string" ? resolved : UNKNOWN;
+        } catch {
+            holder.text = UNKNOWN;
+        }
+    }
+    return copy;
 }
 
 function readProperty(container: object, key: string): unknown {

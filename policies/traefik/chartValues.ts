@@ -1,4 +1,4 @@
-import { isHelmChart, isTraefikChart } from "../lib/kubernetesObjects";
+import { chartValues, isHelmChart, isTraefikChart } from "../lib/kubernetesObjects";
 import { ResourceView } from "../lib/policy";
 import {
     mergeStaticConfig,
@@ -6,7 +6,7 @@ import {
     staticConfigFromArguments,
     staticConfigFromEnvironment,
 } from "../lib/traefikStaticConfig";
-import { field, isTrue, list, PlainRecord, record, text } from "../lib/values";
+import { field, isTrue, list, PlainRecord, text } from "../lib/values";
 import { splitWords } from "../lib/workloads";
 
 /** The chart values of a Helm release or chart that installs Traefik, or `undefined`. */
@@ -14,7 +14,7 @@ export function traefikChartValues(resource: ResourceView): PlainRecord | undefi
     if (!isHelmChart(resource)) {
         return undefined;
     }
-    const values = record(resource.props.values);
+    const values = chartValues(resource);
     // A mirrored or renamed chart is still recognised by Traefik's own value keys.
     const traefikKeys = ["additionalArguments", "ingressRoute", "ports"].some(
         (key) => values[key] !== undefined,
@@ -41,6 +41,10 @@ export function chartStaticConfig(values: PlainRecord): StaticConfig {
     return mergeStaticConfig(
         apiValues,
         staticConfigFromEnvironment(environment, "values.env"),
+        staticConfigFromArguments(
+            splitWords(list(values.globalArguments)),
+            "values.globalArguments",
+        ),
         staticConfigFromArguments(
             splitWords(list(values.additionalArguments)),
             "values.additionalArguments",

@@ -140,25 +140,36 @@ function serviceFindings(resource: ResourceView, networks: PrivateNetworks): Fin
     return findings;
 }
 
-/** `ports.traefik.expose`: a boolean before chart 26, an object of booleans since. */
-function exposeIsOn(expose: Plain | undefined): boolean {
+/**
+ * The Services `ports.traefik.expose` puts the entrypoint on: a boolean before chart 26 (the
+ * chart's Service), since then an object whose keys are `default` (that Service) or the name of
+ * one of `service.additionalServices`.
+ */
+function exposedOn(expose: Plain | undefined): string[] {
     if (isRecord(expose)) {
-        return Object.values(expose).some((value) => isTrue(value));
+        return Object.entries(expose)
+            .filter(([, value]) => isTrue(value))
+            .map(([name]) => name);
     }
-    return isTrue(expose);
+    return isTrue(expose) ? ["default"] : [];
 }
 
 function chartFindings(values: PlainRecord, networks: PrivateNetworks): Finding[] {
     const findings: Finding[] = [];
     const traefikPort = record(field(values, "ports", "traefik"));
-    const service = chartService(values, "LoadBalancer");
-    const exposure = service && publicServiceExposure(service, networks);
-    if (exposeIsOn(traefikPort.expose) && exposure) {
-        findings.push({
-            exposed: `${label} exposed through ${exposure} of the chart's Service`,
-            field: "values.ports.traefik.expose",
-            fix,
-        });
+    for (const name of exposedOn(traefikPort.expose)) {
+        const path = name === "default" ? "service" : `service.additionalServices.${name}`;
+        const service = chartService(values, "LoadBalancer", path);
+        const exposure = service && publicServiceExposure(service, networks);
+        if (exposure) {
+            findings.push({
+                exposed: `${label} exposed through ${exposure} of the chart's Service ${path}`,
+                field: isRecord(traefikPort.expose)
+                    ? `values.ports.traefik.expose.${name}`
+                    : "values.ports.traefik.expose",
+                fix,
+            });
+        }
     }
     const hostPort = integer(traefikPort.hostPort);
     const hostIp = text(traefikPort.hostIP);

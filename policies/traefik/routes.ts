@@ -1,5 +1,6 @@
 import {
     at,
+    chartValues,
     helmNamespace,
     isHelmChart,
     KubernetesObject,
@@ -192,7 +193,7 @@ export function labelRoutes(labels: Map<string, string>, labelsField: string): D
 
 /** The chart's own dashboard route, `ingressRoute.dashboard` (off by default). */
 function chartRoutes(resource: ResourceView): DashboardRoute[] {
-    const dashboard = record(field(resource.props, "values", "ingressRoute", "dashboard"));
+    const dashboard = record(field(chartValues(resource), "ingressRoute", "dashboard"));
     if (!isTrue(dashboard.enabled)) {
         return [];
     }

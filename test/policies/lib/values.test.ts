@@ -1,4 +1,4 @@
-import { field, isTrue, list, plain, UNKNOWN } from "../../../policies/lib/values";
+import { field, isTrue, list, plain, plainWithAssets, UNKNOWN } from "../../../policies/lib/values";
 import { unknownDuringPreview } from "../harness";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -35,5 +35,26 @@ describe("isTrue", () => {
         [null, false],
     ])("%s → %s", (value, expected) => {
         expect(isTrue(value)).toBe(expected);
+    });
+});
+
+describe("plainWithAssets", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { asset } = require("../../../policies/node_modules/@pulumi/pulumi");
+
+    it("reads a StringAsset's text, kept in a promise behind the proxy", async () => {
+        const props = unknownCheckingProxy({
+            valueYamlFiles: [new asset.StringAsset("api:\n  insecure: true\n")],
+        });
+
+        expect(await plainWithAssets(props)).toEqual({
+            valueYamlFiles: [{ text: "api:\n  insecure: true\n" }],
+        });
+    });
+
+    it("gives a FileAsset no text (the file is on the machine running Pulumi)", async () => {
+        const props = unknownCheckingProxy({ files: [new asset.FileAsset("values.yaml")] });
+
+        expect(await plainWithAssets(props)).toEqual({ files: [{}] });
     });
 });

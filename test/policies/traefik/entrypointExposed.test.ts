@@ -286,3 +286,43 @@ describe("traefik-entrypoint-not-exposed: host network, publishAllPorts, patches
         expect(await levels(patch)).toEqual([]);
     });
 });
+
+describe("traefik-entrypoint-not-exposed: chart values in other forms", () => {
+    it("ports.traefik.expose.admin on a LoadBalancer additionalService → blocked", async () => {
+        const release = helmRelease("traefik", {
+            values: {
+                service: {
+                    spec: { type: "ClusterIP" },
+                    additionalServices: { admin: { type: "LoadBalancer" } },
+                },
+                ports: { traefik: { expose: { admin: true } } },
+            },
+        });
+
+        expect(await levels(release)).toEqual(["mandatory"]);
+    });
+
+    it("ports.traefik.expose.admin on a ClusterIP additionalService → passes", async () => {
+        const release = helmRelease("traefik", {
+            values: {
+                service: { additionalServices: { admin: { type: "ClusterIP" } } },
+                ports: { traefik: { expose: { default: false, admin: true } } },
+            },
+        });
+
+        expect(await levels(release)).toEqual([]);
+    });
+
+    it("HelmChartConfig valuesContent exposing the traefik port on k3s → blocked", async () => {
+        const config: TestResource = {
+            type: "kubernetes:helm.cattle.io/v1:HelmChartConfig",
+            name: "traefik-config",
+            props: {
+                metadata: { name: "traefik", namespace: "kube-system" },
+                spec: { valuesContent: "ports:\n  traefik:\n    expose:\n      default: true\n" },
+            },
+        };
+
+        expect(await levels(config)).toEqual(["mandatory"]);
+    });
+});

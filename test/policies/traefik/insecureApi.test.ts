@@ -220,3 +220,69 @@ describe("traefik-api-insecure-mode-off: static configuration files", () => {
         expect(await levels(patch)).toEqual(["mandatory"]);
     });
 });
+
+describe("traefik-api-insecure-mode-off: chart values wherever they are given", () => {
+    const insecureArguments = "additionalArguments:\n  - --api.insecure=true\n";
+
+    it("globalArguments with --api.insecure → blocked", async () => {
+        const release = helmRelease("traefik", {
+            values: { globalArguments: ["--api.insecure=true"] },
+        });
+
+        expect(await levels(release)).toEqual(["mandatory"]);
+    });
+
+    it("k3s HelmChartConfig traefik, --api.insecure in valuesContent → blocked", async () => {
+        const config: Resource = {
+            type: "kubernetes:helm.cattle.io/v1:HelmChartConfig",
+            name: "traefik-config",
+            props: {
+                metadata: { name: "traefik", namespace: "kube-system" },
+                spec: { valuesContent: insecureArguments },
+            },
+        };
+
+        expect(await levels(config)).toEqual(["mandatory"]);
+    });
+
+    it("HelmChartConfig of another bundled chart (coredns), same values → passes", async () => {
+        const config: Resource = {
+            type: "kubernetes:helm.cattle.io/v1:HelmChartConfig",
+            name: "coredns-config",
+            props: {
+                metadata: { name: "coredns", namespace: "kube-system" },
+                spec: { valuesContent: "globalArguments:\n  - --api.insecure\n" },
+            },
+        };
+
+        expect(await levels(config)).toEqual([]);
+    });
+
+    it("rancher2 AppV2 of chart traefik with values YAML text → blocked", async () => {
+        const app: Resource = {
+            type: "rancher2:index/appV2:AppV2",
+            name: "traefik",
+            props: { chartName: "traefik", namespace: "ingress", values: insecureArguments },
+        };
+
+        expect(await levels(app)).toEqual(["mandatory"]);
+    });
+
+    it("valueYamlFiles given as a StringAsset → blocked", async () => {
+        const asset = { __pulumiAsset: true, text: "additionalArguments:\n  - --api.insecure\n" };
+
+        expect(await levels(helmRelease("traefik", { valueYamlFiles: [asset] }))).toEqual([
+            "mandatory",
+        ]);
+    });
+
+    it("values overriding a valueYamlFiles api.insecure with false → passes", async () => {
+        const asset = { __pulumiAsset: true, text: "api:\n  insecure: true\n" };
+        const release = helmRelease("traefik", {
+            valueYamlFiles: [asset],
+            values: { api: { insecure: false } },
+        });
+
+        expect(await levels(release)).toEqual([]);
+    });
+});
