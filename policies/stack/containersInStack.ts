@@ -9,8 +9,13 @@ import { kubeletApiNotPublic } from "../kubernetes/kubelet";
 import { checkOf, stackPolicy, StackFinding } from "../lib/policy";
 import { resourcesWithStackInputs } from "../lib/stackInputs";
 import { rancherServerNotPublic } from "../rancher/serverPublic";
+import {
+    traefikDashboardRouteRequiresAuth,
+    unauthenticatedRoutes,
+} from "../traefik/dashboardRouteAuth";
 import { traefikEntrypointNotExposed } from "../traefik/entrypointExposed";
 import { traefikApiInsecureModeOff } from "../traefik/insecureApi";
+import { traefikServicesToApi } from "../traefik/routes";
 
 /** The resource policies that judge containers by their image or environment. */
 const containerPolicies: ResourceValidationPolicy[] = [
@@ -30,7 +35,9 @@ const containerPolicies: ResourceValidationPolicy[] = [
  * Service whose image is an image resource's id (`image: remoteImage.imageId`, the usual Pulumi
  * pattern, a sha256 id at `up` and unknown in preview) is read with that resource's image name
  * (`RemoteImage.name`, `Image.imageName`, docker-build `tags[0]`); a pod's `envFrom` ConfigMaps
- * and Secrets are read into its environment (`TRAEFIK_API_INSECURE` there). Each finding names
+ * and Secrets are read into its environment (`TRAEFIK_API_INSECURE` there); a route to a
+ * TraefikService of another resource that leads to `api@internal` (weighted, mirroring) is a
+ * dashboard route, blocked without middleware. Each finding names
  * the policy whose rule it breaks; what that policy already reports on the resource is not
  * repeated.
  *
@@ -64,6 +71,19 @@ export const managementApiNotPublicThroughStack = stackPolicy({
                             resource: original,
                         });
                     }
+                }
+            }
+        }
+        const apiServices = traefikServicesToApi(resources);
+        for (const resource of resources) {
+            const already = new Set(unauthenticatedRoutes(resource).map((found) => found.field));
+            for (const finding of unauthenticatedRoutes(resource, apiServices)) {
+                if (!already.has(finding.field)) {
+                    findings.push({
+                        ...finding,
+                        exposed: `[${traefikDashboardRouteRequiresAuth.name}] ${finding.exposed}`,
+                        resource,
+                    });
                 }
             }
         }

@@ -1,5 +1,5 @@
-import { resourcePolicy } from "../lib/policy";
-import { dashboardRoutesOf } from "./routes";
+import { Finding, resourcePolicy, ResourceView } from "../lib/policy";
+import { ApiServices, dashboardRoutesOf } from "./routes";
 
 const fix =
     "add an authentication middleware (basicAuth with a users Secret, digestAuth or " +
@@ -28,17 +28,27 @@ export const traefikDashboardRouteRequiresAuth = resourcePolicy({
     description: "A route to Traefik's API/dashboard (api@internal) must have an auth middleware.",
     severity: "critical",
     remediationSteps: fix,
-    check: (resource) =>
-        dashboardRoutesOf(resource)
-            .filter((route) => route.middlewares.length === 0)
-            .map((route) => ({
-                exposed:
-                    `${route.where} routes to Traefik's API and dashboard without any ` +
-                    `middleware, so without authentication, on ` +
-                    (route.entryPoints?.length
-                        ? `entrypoints ${route.entryPoints.join(", ")}`
-                        : "every entrypoint"),
-                field: route.field,
-                fix,
-            })),
+    check: (resource) => unauthenticatedRoutes(resource),
 });
+
+/**
+ * The routes to `api@internal` a resource declares without any middleware; in stack policies,
+ * with the stack's TraefikServices that lead there.
+ */
+export function unauthenticatedRoutes(
+    resource: ResourceView,
+    stackApiServices?: ApiServices,
+): Finding[] {
+    return dashboardRoutesOf(resource, stackApiServices)
+        .filter((route) => route.middlewares.length === 0)
+        .map((route) => ({
+            exposed:
+                `${route.where} routes to Traefik's API and dashboard without any ` +
+                `middleware, so without authentication, on ` +
+                (route.entryPoints?.length
+                    ? `entrypoints ${route.entryPoints.join(", ")}`
+                    : "every entrypoint"),
+            field: route.field,
+            fix,
+        }));
+}

@@ -75,14 +75,64 @@ function crdMiddlewareRefs(value: Plain | undefined, namespace: string): Middlew
     });
 }
 
-function ingressRouteRoutes(object: KubernetesObject): DashboardRoute[] {
+/** `namespace/name` of the TraefikServices that lead to `api@internal`. */
+export type ApiServices = Set<string>;
+
+/** Whether a service reference (`{ name, kind, namespace }`) leads to `api@internal`. */
+function leadsToApi(reference: Plain, namespace: string, apiServices: ApiServices): boolean {
+    const name = text(field(reference, "name")) ?? "";
+    const kind = text(field(reference, "kind")) ?? "";
+    const referenceNamespace = text(field(reference, "namespace")) ?? namespace;
+    return (
+        name.toLowerCase() === "api@internal" ||
+        (kind === "TraefikService" && apiServices.has(`${referenceNamespace}/${name}`))
+    );
+}
+
+/** The services a TraefikService sends to: `weighted.services`, `mirroring` and its mirrors. */
+function traefikServiceTargets(object: KubernetesObject): Plain[] {
+    const mirroring = record(field(object.spec, "mirroring"));
+    return [
+        ...list(field(object.spec, "weighted", "services")),
+        mirroring,
+        ...list(field(mirroring, "mirrors")),
+    ];
+}
+
+/**
+ * The TraefikServices (weighted, mirroring; also in extraObjects) that lead to `api@internal`,
+ * directly or through one another.
+ */
+export function traefikServicesToApi(resources: ResourceView[]): ApiServices {
+    const services = resources
+        .flatMap((resource) => kubernetesObjectsOf(resource))
+        .filter((object) => isTraefikCrd(object, "TraefikService"));
+    const toApi: ApiServices = new Set();
+    let grew = true;
+    while (grew) {
+        grew = false;
+        for (const service of services) {
+            const key = `${service.namespace}/${service.name}`;
+            const leads = traefikServiceTargets(service).some((target) =>
+                leadsToApi(target, service.namespace, toApi),
+            );
+            if (!toApi.has(key) && leads) {
+                toApi.add(key);
+                grew = true;
+            }
+        }
+    }
+    return toApi;
+}
+
+function ingressRouteRoutes(object: KubernetesObject, apiServices: ApiServices): DashboardRoute[] {
     const entryPoints = list(object.spec.entryPoints)
         .map((name) => text(name))
         .filter((name): name is string => name !== undefined);
     const routes: DashboardRoute[] = [];
     list(object.spec.routes).forEach((route, index) => {
-        const toApi = list(field(route, "services")).some(
-            (service) => (text(field(service, "name")) ?? "").toLowerCase() === "api@internal",
+        const toApi = list(field(route, "services")).some((service) =>
+            leadsToApi(service, object.namespace, apiServices),
         );
         if (toApi) {
             routes.push({
@@ -121,6 +171,8 @@ function ingressBackends(object: KubernetesObject): { backend: Plain; field: str
  */
 export const traefikServiceName = /^([a-z0-9-]+-)?traefik(-(dashboard|api|internal|admin))?$/i;
 
+// Limitation: an Ingress to a Service of another name that selects Traefik's pods (selector
+// app.kubernetes.io/name: traefik) on the traefik port is not recognised as a dashboard route.
 /**
  * Whether an Ingress backend is Traefik's dashboard: one of Traefik's own Services, on the
  * `traefik` entrypoint's port (8080, or 9000 in older charts) or a port/Service named for it.
@@ -210,14 +262,59 @@ function chartRoutes(resource: ResourceView): DashboardRoute[] {
     ];
 }
 
+/**
+ * Gateway API HTTPRoutes whose rule sends to Traefik's `api@internal` TraefikService; Traefik
+ * middlewares attach as `ExtensionRef` filters, entrypoints as the parent's `sectionName`.
+ */
+function httpRouteRoutes(object: KubernetesObject, apiServices: ApiServices): DashboardRoute[] {
+    const sections = list(object.spec.parentRefs)
+        .map((parent) => text(field(parent, "sectionName")))
+        .filter((name): name is string => name !== undefined);
+    const routes: DashboardRoute[] = [];
+    list(object.spec.rules).forEach((rule, index) => {
+        const toApi = list(field(rule, "backendRefs")).some((backend) =>
+            leadsToApi(backend, object.namespace, apiServices),
+        );
+        if (!toApi) {
+            return;
+        }
+        const middlewares = list(field(rule, "filters"))
+            .filter((filter) => text(field(filter, "extensionRef", "kind")) === "Middleware")
+            .map((filter): MiddlewareRef => ({
+                name: text(field(filter, "extensionRef", "name")) ?? "",
+                namespace: object.namespace,
+                routerProvider: "kubernetescrd",
+            }));
+        routes.push({
+            where: `HTTPRoute "${object.name}"`,
+            field: at(object, `spec.rules[${index}]`),
+            entryPoints: sections.length > 0 ? sections : undefined,
+            middlewares,
+        });
+    });
+    return routes;
+}
+
 // Limitation: routers in Traefik's dynamic configuration files (file provider, in ConfigMaps or
 // uploads) are not read; only CRDs, Ingresses, Docker labels and chart values are.
-/** Every route to `api@internal` a resource declares, in any of the forms above. */
-export function dashboardRoutesOf(resource: ResourceView): DashboardRoute[] {
+/**
+ * Every route to `api@internal` a resource declares, in any of the forms above. TraefikServices
+ * that lead to it are those of the resource itself, and in stack policies those of the stack.
+ */
+export function dashboardRoutesOf(
+    resource: ResourceView,
+    stackApiServices: ApiServices = new Set(),
+): DashboardRoute[] {
+    const apiServices = new Set([...stackApiServices, ...traefikServicesToApi([resource])]);
     const routes: DashboardRoute[] = [];
     for (const object of kubernetesObjectsOf(resource)) {
         if (isTraefikCrd(object, "IngressRoute")) {
-            routes.push(...ingressRouteRoutes(object));
+            routes.push(...ingressRouteRoutes(object, apiServices));
+        } else if (
+            object.kind === "HTTPRoute" &&
+            /^gateway\.networking\.k8s\.io\//.test(object.apiVersion)
+        ) {
+            routes.push(...httpRouteRoutes(object, apiServices));
         } else if (object.kind === "Ingress") {
             routes.push(...ingressRoutes(object));
         }

@@ -5,7 +5,7 @@ import {
     protectionOf,
     RouteProtection,
 } from "./middlewares";
-import { DashboardRoute, dashboardRoutesOf } from "./routes";
+import { DashboardRoute, dashboardRoutesOf, traefikServicesToApi } from "./routes";
 
 /** A route to `api@internal` in the stack, with what its middlewares turn out to be. */
 export interface ProtectedRoute {
@@ -22,8 +22,9 @@ export interface ProtectedRoute {
 // Middleware resource does not silence the route that uses it.
 export function dashboardRoutesInStack(resources: ResourceView[]): ProtectedRoute[] {
     const definitions: MiddlewareDefinition[] = resources.flatMap(middlewareDefinitionsOf);
+    const apiServices = traefikServicesToApi(resources);
     return resources.flatMap((resource) =>
-        dashboardRoutesOf(resource)
+        dashboardRoutesOf(resource, apiServices)
             .filter((route) => route.middlewares.length > 0)
             .map((route) => ({ resource, route, protection: protectionOf(route, definitions) })),
     );

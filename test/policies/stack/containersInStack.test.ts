@@ -26,7 +26,7 @@ async function messages(resources: TestResource[]): Promise<string[]> {
 const sha256Id = `sha256:${"ab".repeat(32)}`;
 
 describe("management-api-not-public-through-stack", () => {
-    it("rancher/rancher from RemoteImage.imageId (unknown, preview) on 443 → blocked", async () => {
+    it("rancher/rancher from RemoteImage.imageId (unknown) on 443 → blocked", async () => {
         const found = await messages(
             fromImage("rancher/rancher:v2.12.3", { ports: [{ internal: 443, external: 443 }] }),
         );
@@ -134,5 +134,70 @@ describe("management-api-not-public-through-stack", () => {
         expect(
             await messages([configMap("other", "true"), configMap("default", "false"), proxy]),
         ).toEqual([]);
+    });
+});
+
+describe("management-api-not-public-through-stack: TraefikServices to api@internal", () => {
+    function traefikService(name: string, spec: Record<string, unknown>): TestResource {
+        return {
+            type: "kubernetes:traefik.io/v1alpha1:TraefikService",
+            name,
+            props: {
+                apiVersion: "traefik.io/v1alpha1",
+                kind: "TraefikService",
+                metadata: { name, namespace: "ingress" },
+                spec,
+            },
+        };
+    }
+
+    function routeTo(service: string): TestResource {
+        return {
+            type: "kubernetes:traefik.io/v1alpha1:IngressRoute",
+            name: "dash-route",
+            props: {
+                apiVersion: "traefik.io/v1alpha1",
+                kind: "IngressRoute",
+                metadata: { name: "dash", namespace: "ingress" },
+                spec: {
+                    entryPoints: ["websecure"],
+                    routes: [
+                        {
+                            match: "Host(`t.example.net`)",
+                            services: [{ name: service, kind: "TraefikService" }],
+                        },
+                    ],
+                },
+            },
+        };
+    }
+
+    const toApi = { name: "api@internal", kind: "TraefikService" };
+
+    it("weighted TraefikService over api@internal, no middleware → blocked", async () => {
+        const weighted = traefikService("dash", {
+            weighted: { services: [{ ...toApi, weight: 1 }] },
+        });
+
+        expect((await messages([weighted, routeTo("dash")])).join()).toContain(
+            "[traefik-dashboard-route-requires-auth]",
+        );
+    });
+
+    it("IngressRoute to a mirroring TraefikService through another one → blocked", async () => {
+        const inner = traefikService("inner", { mirroring: toApi });
+        const outer = traefikService("outer", {
+            weighted: { services: [{ name: "inner", kind: "TraefikService" }] },
+        });
+
+        expect(await messages([inner, outer, routeTo("outer")])).toHaveLength(1);
+    });
+
+    it("route to a weighted TraefikService over application Services → passes", async () => {
+        const weighted = traefikService("shop", {
+            weighted: { services: [{ name: "shop-v1", port: 80 }] },
+        });
+
+        expect(await messages([weighted, routeTo("shop")])).toEqual([]);
     });
 });

@@ -193,3 +193,45 @@ describe("traefik-dashboard-route-requires-auth: Traefik's own Service names", (
         },
     );
 });
+
+describe("traefik-dashboard-route-requires-auth: Gateway API HTTPRoutes", () => {
+    function httpRoute(backendName: string, filters: Record<string, unknown>[] = []) {
+        return {
+            type: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+            name: "dash",
+            props: {
+                apiVersion: "gateway.networking.k8s.io/v1",
+                kind: "HTTPRoute",
+                metadata: { name: "dash", namespace: "ingress" },
+                spec: {
+                    parentRefs: [{ name: "traefik-gateway", sectionName: "websecure" }],
+                    rules: [
+                        {
+                            filters,
+                            backendRefs: [
+                                { group: "traefik.io", kind: "TraefikService", name: backendName },
+                            ],
+                        },
+                    ],
+                },
+            },
+        };
+    }
+
+    it("HTTPRoute backendRef to api@internal without filters → blocked", async () => {
+        expect(await levels(httpRoute("api@internal"))).toEqual(["mandatory"]);
+    });
+
+    it("HTTPRoute to api@internal with a Middleware ExtensionRef → left to stack", async () => {
+        const filter = {
+            type: "ExtensionRef",
+            extensionRef: { group: "traefik.io", kind: "Middleware", name: "dashboard-auth" },
+        };
+
+        expect(await levels(httpRoute("api@internal", [filter]))).toEqual([]);
+    });
+
+    it("HTTPRoute to an application TraefikService → passes", async () => {
+        expect(await levels(httpRoute("shop-weighted"))).toEqual([]);
+    });
+});
