@@ -164,7 +164,7 @@ export async function runStackPolicy(
     // As the analyzer server does: dependencies become the resource objects they name.
     resources.forEach((resource, index) => {
         for (const [input, names] of Object.entries(resource.propertyDependencies ?? {})) {
-            const dependencies = built.filter((other) => names.includes(other.name as string));
+            const dependencies = built.filter((_, j) => names.includes(resources[j].name));
             built[index].propertyDependencies[input] = dependencies;
             built[index].dependencies.push(...dependencies);
         }
