@@ -16,7 +16,13 @@ export interface KubernetesClusterArgs {
     distribution: "k3s" | "rke2" | "existing";
     version: string;
     apiPort: number;
-    /** Who may reach the API server, where the distribution lets the platform enforce it. */
+    /**
+     * Who may reach the API server, where the distribution lets the platform enforce it.
+     *
+     * Limitation: only RKE2 nodes get a firewall from it. A k3s server in a container is limited
+     * by its bind address (the host's private address) alone, and an existing cluster's API is
+     * as the cluster was made.
+     */
     apiAllowedCidrs: string[];
     /** The hosts with role `kubernetes` (k3s: exactly one; rke2: one or more). */
     hosts: DockerHost[];
