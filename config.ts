@@ -59,6 +59,30 @@ function cidrInterval(range: string): { v6: boolean; start: bigint; end: bigint 
     return { v6: bits === 128, start, end: start + size - 1n };
 }
 
+/**
+ * The broadest public range an allow-list may hold: an IPv4 /8 is a whole registry allocation,
+ * an IPv6 /16 far more than any organisation's. Anything broader opens the API to a large part
+ * of the internet.
+ */
+const BROADEST_PUBLIC = { v4: 8, v6: 16 };
+
+/** Private IPv6 blocks that are broader than the IPv6 bound and still hold no public address. */
+const PRIVATE_V6_BLOCKS = ["fc00::/7", "fe80::/10"].map(cidrInterval);
+
+/** True for a range broader than {@link BROADEST_PUBLIC} that holds public addresses. */
+function isBroadPublic(range: string): boolean {
+    const interval = cidrInterval(range);
+    const bits = interval.v6 ? 128 : 32;
+    const prefix = bits - (interval.end - interval.start + 1n).toString(2).length + 1;
+    if (prefix >= (interval.v6 ? BROADEST_PUBLIC.v6 : BROADEST_PUBLIC.v4)) {
+        return false;
+    }
+    const inPrivateBlock = PRIVATE_V6_BLOCKS.some(
+        (block) => interval.v6 && block.start <= interval.start && interval.end <= block.end,
+    );
+    return !inPrivateBlock;
+}
+
 /** True when the ranges together hold every address of IPv4 or of IPv6. */
 function coversEveryAddress(ranges: string[]): boolean {
     return [false, true].some((v6) => {
@@ -115,6 +139,7 @@ const restrictedCidrs = z
     .min(1, { message: "expected at least one CIDR" })
     .superRefine((ranges, ctx) => {
         const whole = ranges.filter((range) => ipaddr.isValidCIDR(range) && isWholeInternet(range));
+        const broad = ranges.filter((range) => ipaddr.isValidCIDR(range) && isBroadPublic(range));
         ranges.forEach((range, index) => {
             if (whole.includes(range)) {
                 ctx.addIssue({
@@ -124,9 +149,19 @@ const restrictedCidrs = z
                         "refused as insecure: this range is every address, which makes the API " +
                         "public; list only the networks that administer the platform",
                 });
+            } else if (broad.includes(range)) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: [index],
+                    message:
+                        "refused as insecure: this range holds a large part of the internet " +
+                        `(broader than /${BROADEST_PUBLIC.v4} for IPv4, ` +
+                        `/${BROADEST_PUBLIC.v6} for IPv6); list only the networks that ` +
+                        "administer the platform",
+                });
             }
         });
-        if (whole.length === 0 && coversEveryAddress(ranges)) {
+        if (whole.length === 0 && broad.length === 0 && coversEveryAddress(ranges)) {
             ctx.addIssue({
                 code: "custom",
                 path: [],

@@ -230,9 +230,25 @@ const rules: Rule[] = [
     {
         rule: "source ranges that together are every IPv4 address (insecure)",
         plain: (c) =>
-            (c.traefik = { dashboard: { allowedSourceRanges: ["0.0.0.0/1", "128.0.0.0/1"] } }),
+            (c.traefik = {
+                dashboard: {
+                    allowedSourceRanges: Array.from({ length: 256 }, (_, i) => `${i}.0.0.0/8`),
+                },
+            }),
         key: "flex4apps:traefik.dashboard.allowedSourceRanges",
         expected: /together these ranges are every address/,
+    },
+    {
+        rule: "a source range of half the IPv4 internet (insecure)",
+        plain: (c) => (c.traefik = { dashboard: { allowedSourceRanges: ["0.0.0.0/1"] } }),
+        key: "flex4apps:traefik.dashboard.allowedSourceRanges[0]",
+        expected: /refused as insecure: this range holds a large part of the internet/,
+    },
+    {
+        rule: "an API range of every global IPv6 address (insecure)",
+        plain: (c) => (c.kubernetes.apiAllowedCidrs = ["10.20.0.0/16", "2000::/3"]),
+        key: "flex4apps:kubernetes.apiAllowedCidrs[1]",
+        expected: /refused as insecure: this range holds a large part of the internet/,
     },
     {
         rule: "the IPv4-mapped IPv6 range of every IPv4 address (insecure)",
@@ -331,6 +347,14 @@ describe("the stack config is checked before anything is created", () => {
         const line = message.split("\n").find((l) => l.includes(`- ${rule.key}:`));
         expect(line).toBeDefined();
         expect(line).toMatch(rule.expected);
+    });
+
+    it("accepts private, ULA and narrow public ranges for the API and the dashboard", async () => {
+        const config = baseConfig();
+        config.kubernetes.apiAllowedCidrs = ["10.0.0.0/8", "fc00::/7", "198.51.100.0/24"];
+        config.traefik = { dashboard: { allowedSourceRanges: ["2001:db8::/32", "100.64.0.0/10"] } };
+        const program = await runWithConfig(config);
+        expect(program.result.error).toBeUndefined();
     });
 
     it("accepts the base config the rules start from (so each rule is what fails)", async () => {
