@@ -122,19 +122,55 @@ function uploadedFiles(uploads: Plain | undefined): Map<string, string> {
     return files;
 }
 
-/** Splits command words the way a shell would for the simple cases (spaces, quotes). */
-export function splitWords(values: Plain[]): string[] {
+/**
+ * Splits command words as a POSIX shell does before the program sees them: blanks separate
+ * words; single quotes keep everything up to the next one; double quotes keep everything, a
+ * backslash before `"`, `\\`, `$` or a backquote escaping it; a backslash outside quotes keeps
+ * the next character. Quotes are removed: `--api.insecure='true'` reads `--api.insecure=true`.
+ */
+export function shellWords(line: string): string[] {
     const words: string[] = [];
-    for (const value of values) {
-        const word = text(value);
-        if (word === undefined) {
+    let word = "";
+    let started = false;
+    for (let index = 0; index < line.length; index++) {
+        const character = line[index];
+        if (/\s/.test(character)) {
+            if (started) {
+                words.push(word);
+            }
+            word = "";
+            started = false;
             continue;
         }
-        for (const match of word.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)) {
-            words.push(match[1] ?? match[2] ?? match[3]);
+        started = true;
+        if (character === "\\" && index + 1 < line.length) {
+            word += line[++index];
+        } else if (character === "'") {
+            const end = line.indexOf("'", index + 1);
+            const close = end < 0 ? line.length : end;
+            word += line.slice(index + 1, close);
+            index = close;
+        } else if (character === '"') {
+            for (index++; index < line.length && line[index] !== '"'; index++) {
+                const escaped = line[index] === "\\" && /["\\$`]/.test(line[index + 1] ?? "");
+                word += escaped ? line[++index] : line[index];
+            }
+        } else {
+            word += character;
         }
     }
+    if (started) {
+        words.push(word);
+    }
     return words;
+}
+
+/** Splits every command word that may be a shell string (`sh -c "…"`) into shell words. */
+export function splitWords(values: Plain[]): string[] {
+    return values
+        .map((value) => text(value))
+        .filter((word): word is string => word !== undefined)
+        .flatMap(shellWords);
 }
 
 function keyValueList(values: Plain[]): Map<string, string> {

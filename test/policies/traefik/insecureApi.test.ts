@@ -19,8 +19,16 @@ describe("traefik-api-insecure-mode-off", () => {
         [["--api.insecure", "true"]],
         [["-api.insecure"]],
         [["/bin/sh", "-c", "traefik --providers.docker --api.insecure"]],
+        [["/bin/sh", "-c", "exec traefik --api.insecure='true'"]],
+        [["sh", "-c", 'traefik --api.insecure="true" --providers.docker=true']],
     ])("container command %j → blocked", async (command) => {
         expect(await levels(traefikWith(command))).toEqual(["mandatory"]);
+    });
+
+    it("shell-quoted --api.insecure='false' inside sh -c → passes", async () => {
+        const command = ["/bin/sh", "-c", "exec traefik --api.insecure='false' --api.dashboard"];
+
+        expect(await levels(traefikWith(command))).toEqual([]);
     });
 
     it("docker envs TRAEFIK_API_INSECURE=true → blocked", async () => {
