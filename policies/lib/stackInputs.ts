@@ -75,65 +75,120 @@ function withImage(resource: ResourceView, byUrn: Map<string, ResourceView>): Re
     return resource;
 }
 
-/** Variables of every ConfigMap and Secret in the stack, by `Kind namespace/name`. */
-function environmentSources(resources: ResourceView[]): Map<string, Map<string, string>> {
-    const sources = new Map<string, Map<string, string>>();
-    for (const object of resources.flatMap(kubernetesObjectsOf)) {
-        const key = `${object.kind} ${object.namespace}/${object.name}`;
-        if (object.kind === "ConfigMap") {
-            sources.set(key, stringMap(object.body.data));
-        }
-        if (object.kind === "Secret") {
-            const variables = stringMap(object.body.stringData);
-            for (const [name, value] of stringMap(object.body.data)) {
-                variables.set(name, Buffer.from(value, "base64").toString("utf8"));
+/** A ConfigMap or Secret of the stack, with the variables it holds. */
+interface EnvironmentSource {
+    kind: string;
+    namespace: string;
+    /** "" when the object is named by the provider (auto-naming). */
+    name: string;
+    urn: string;
+    variables: Map<string, string>;
+}
+
+/** Variables of every ConfigMap and Secret in the stack. */
+function environmentSources(resources: ResourceView[]): EnvironmentSource[] {
+    const sources: EnvironmentSource[] = [];
+    for (const resource of resources) {
+        for (const object of kubernetesObjectsOf(resource)) {
+            const variables = stringMap(object.kind === "Secret" ? object.body.stringData : {});
+            if (object.kind === "ConfigMap") {
+                for (const [name, value] of stringMap(object.body.data)) {
+                    variables.set(name, value);
+                }
             }
-            sources.set(key, variables);
+            if (object.kind === "Secret") {
+                for (const [name, value] of stringMap(object.body.data)) {
+                    variables.set(name, Buffer.from(value, "base64").toString("utf8"));
+                }
+            }
+            if (object.kind === "ConfigMap" || object.kind === "Secret") {
+                const { kind, namespace, name } = object;
+                sources.push({ kind, namespace, name, urn: resource.urn, variables });
+            }
         }
     }
     return sources;
 }
 
-/** A container with its `envFrom` ConfigMaps and Secrets laid into `env` (its own win). */
+/**
+ * The ConfigMap or Secret a reference names: by its literal name in the pod's namespace, else,
+ * for a name taken from another resource (`cm.metadata.name`, auto-named), the only source of
+ * that kind without a literal name that the resource depends on.
+ */
+function referencedSource(
+    kind: string,
+    name: Plain | undefined,
+    namespace: string,
+    sources: EnvironmentSource[],
+    dependencies: Set<string>,
+): Map<string, string> | undefined {
+    const literal = isUnknown(name) ? undefined : text(name);
+    const named = sources.find(
+        (source) =>
+            source.kind === kind && source.namespace === namespace && source.name === literal,
+    );
+    if (named && literal) {
+        return named.variables;
+    }
+    const linked = sources.filter(
+        (source) => source.kind === kind && source.name === "" && dependencies.has(source.urn),
+    );
+    return linked.length === 1 ? linked[0].variables : undefined;
+}
+
+/**
+ * A container with its `envFrom` ConfigMaps and Secrets laid into `env` (its own win), and
+ * `valueFrom` keys of ConfigMaps and Secrets of the stack read into `value`.
+ */
 function withEnvFrom(
     container: Plain,
-    namespace: string,
-    sources: Map<string, Map<string, string>>,
+    lookup: (kind: string, name: Plain | undefined) => Map<string, string> | undefined,
 ): Plain {
-    if (!isRecord(container) || list(container.envFrom).length === 0) {
+    if (!isRecord(container)) {
         return container;
     }
     const env: Plain[] = [];
     for (const source of list(container.envFrom)) {
         const prefix = text(field(source, "prefix")) ?? "";
-        const configMap = text(field(source, "configMapRef", "name"));
-        const secret = text(field(source, "secretRef", "name"));
         const variables =
-            (configMap && sources.get(`ConfigMap ${namespace}/${configMap}`)) ||
-            (secret && sources.get(`Secret ${namespace}/${secret}`)) ||
+            (field(source, "configMapRef") !== undefined &&
+                lookup("ConfigMap", field(source, "configMapRef", "name"))) ||
+            (field(source, "secretRef") !== undefined &&
+                lookup("Secret", field(source, "secretRef", "name"))) ||
             new Map<string, string>();
         for (const [name, value] of variables) {
             env.push({ name: `${prefix}${name}`, value });
         }
     }
-    return { ...container, env: [...env, ...list(container.env)] };
+    for (const variable of list(container.env)) {
+        const configMapKey = field(variable, "valueFrom", "configMapKeyRef");
+        const secretKey = field(variable, "valueFrom", "secretKeyRef");
+        const reference = configMapKey ?? secretKey;
+        const variables =
+            reference === undefined
+                ? undefined
+                : lookup(configMapKey ? "ConfigMap" : "Secret", field(reference, "name"));
+        const value = variables?.get(text(field(reference, "key")) ?? "");
+        env.push(value === undefined ? variable : { ...record(variable), value });
+    }
+    return env.length === 0 && container.env === undefined ? container : { ...container, env };
 }
 
-function withEnvironment(
-    resource: ResourceView,
-    sources: Map<string, Map<string, string>>,
-): ResourceView {
+function withEnvironment(resource: ResourceView, sources: EnvironmentSource[]): ResourceView {
     const [object] = kubernetesObjectsOf(resource);
     const path = object && object.field === "" ? podSpecPaths[object.kind] : undefined;
     if (!object || !path) {
         return resource;
     }
+    const dependencies = new Set(resource.dependencies ?? []);
+    const lookup = (kind: string, name: Plain | undefined) =>
+        referencedSource(kind, name, object.namespace, sources, dependencies);
     const podSpec = record(field(object.body, ...path));
     const changed: PlainRecord = { ...podSpec };
     for (const group of ["initContainers", "containers"]) {
         if (podSpec[group] !== undefined) {
             changed[group] = list(podSpec[group]).map((container) =>
-                withEnvFrom(container, object.namespace, sources),
+                withEnvFrom(container, lookup),
             );
         }
     }

@@ -315,19 +315,49 @@ export function podContainers(object: KubernetesObject): WorkloadContainer[] {
     return containers;
 }
 
+/**
+ * A pod's `env` list as variables. A variable set with `valueFrom` (a ConfigMap or Secret key,
+ * a field of the pod) has a value only the cluster knows: it is left out, as unknown, unless the
+ * stack policy has filled in its `value` from a ConfigMap or Secret of the stack.
+ */
+export function podEnvironment(env: Plain | undefined): Map<string, string> {
+    const environment = new Map<string, string>();
+    for (const variable of list(env)) {
+        const name = text(field(variable, "name"));
+        const value = field(variable, "value");
+        if (name === undefined || isUnknown(value)) {
+            continue;
+        }
+        if (value === undefined && field(variable, "valueFrom") !== undefined) {
+            environment.delete(name);
+            continue;
+        }
+        environment.set(name, text(value) ?? "");
+    }
+    return environment;
+}
+
+/**
+ * A command word with `$(NAME)` replaced by the container's variable, as Kubernetes expands
+ * command and args before the container starts; `$$(NAME)` stays literal as `$(NAME)`, and a
+ * variable whose value is unknown stays unexpanded.
+ */
+export function expandVariables(word: Plain, environment: Map<string, string>): Plain {
+    if (typeof word !== "string") {
+        return word;
+    }
+    return word.replace(/\$(\$|\(([A-Za-z_][\w.-]*)\))/g, (whole, escape: string, name?: string) =>
+        escape === "$" ? "$" : (environment.get(name ?? "") ?? whole),
+    );
+}
+
 function podContainer(
     container: PlainRecord,
     containerField: string,
     hostNetwork: boolean,
     hostPathVolumes: Map<string, string>,
 ): WorkloadContainer {
-    const environment = new Map<string, string>();
-    for (const variable of list(container.env)) {
-        const name = text(field(variable, "name"));
-        if (name !== undefined) {
-            environment.set(name, text(field(variable, "value")) ?? "");
-        }
-    }
+    const environment = podEnvironment(container.env);
     const ports = list(container.ports);
     const bindings: PortBinding[] = [];
     ports.forEach((port, index) => {
@@ -349,7 +379,11 @@ function podContainer(
     return {
         field: containerField,
         image: text(container.image) ?? "",
-        arguments: splitWords([...list(container.command), ...list(container.args)]),
+        arguments: splitWords(
+            [...list(container.command), ...list(container.args)].map((word) =>
+                expandVariables(word, environment),
+            ),
+        ),
         environment,
         labels: new Map(),
         hostPaths: list(container.volumeMounts)

@@ -35,7 +35,8 @@ const containerPolicies: ResourceValidationPolicy[] = [
  * Service whose image is an image resource's id (`image: remoteImage.imageId`, the usual Pulumi
  * pattern, a sha256 id at `up` and unknown in preview) is read with that resource's image name
  * (`RemoteImage.name`, `Image.imageName`, docker-build `tags[0]`); a pod's `envFrom` ConfigMaps
- * and Secrets are read into its environment (`TRAEFIK_API_INSECURE` there); a route to a
+ * and Secrets (by name, or the auto-named one it depends on) and `valueFrom` keys of them are
+ * read into its environment (`TRAEFIK_API_INSECURE` there); a route to a
  * TraefikService of another resource that leads to `api@internal` (weighted, mirroring) is a
  * dashboard route, blocked without middleware. Each finding names
  * the policy whose rule it breaks; what that policy already reports on the resource is not

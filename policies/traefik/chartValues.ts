@@ -6,8 +6,8 @@ import {
     staticConfigFromArguments,
     staticConfigFromEnvironment,
 } from "../lib/traefikStaticConfig";
-import { field, isTrue, list, PlainRecord, text } from "../lib/values";
-import { splitWords } from "../lib/workloads";
+import { field, isTrue, list, PlainRecord } from "../lib/values";
+import { podEnvironment, splitWords } from "../lib/workloads";
 
 /** The chart values of a Helm release or chart that installs Traefik, or `undefined`. */
 export function traefikChartValues(resource: ResourceView): PlainRecord | undefined {
@@ -27,13 +27,7 @@ export function traefikChartValues(resource: ResourceView): PlainRecord | undefi
  * and `env` (the chart turns `api.insecure: true` into `--api.insecure=true`).
  */
 export function chartStaticConfig(values: PlainRecord): StaticConfig {
-    const environment = new Map<string, string>();
-    for (const variable of list(values.env)) {
-        const name = text(field(variable, "name"));
-        if (name !== undefined) {
-            environment.set(name, text(field(variable, "value")) ?? "");
-        }
-    }
+    const environment = podEnvironment(values.env);
     const apiValues: StaticConfig = new Map();
     if (isTrue(field(values, "api", "insecure"))) {
         apiValues.set("api.insecure", { value: "true", field: "values.api.insecure" });

@@ -137,6 +137,70 @@ describe("management-api-not-public-through-stack", () => {
     });
 });
 
+describe("management-api-not-public-through-stack: variables from ConfigMaps", () => {
+    function configMap(name: string, data: Record<string, string>, named = true): TestResource {
+        return {
+            type: "kubernetes:core/v1:ConfigMap",
+            name,
+            props: { metadata: named ? { name } : {}, data },
+        };
+    }
+
+    const fromKey = (name: string) => [
+        {
+            name: "TRAEFIK_API_INSECURE",
+            valueFrom: { configMapKeyRef: { name, key: "insecure" } },
+        },
+    ];
+
+    it("TRAEFIK_API_INSECURE valueFrom a ConfigMap key 'true' → blocked", async () => {
+        const proxy = deployment("proxy", [
+            { name: "proxy", image: "traefik:v3.4", env: fromKey("proxy-env") },
+        ]);
+
+        expect(
+            (await messages([configMap("proxy-env", { insecure: "true" }), proxy])).join(),
+        ).toContain("[traefik-api-insecure-mode-off]");
+    });
+
+    it("TRAEFIK_API_INSECURE valueFrom a ConfigMap key 'false' → passes", async () => {
+        const proxy = deployment("proxy", [
+            { name: "proxy", image: "traefik:v3.4", env: fromKey("proxy-env") },
+        ]);
+
+        expect(await messages([configMap("proxy-env", { insecure: "false" }), proxy])).toEqual([]);
+    });
+
+    it("envFrom an auto-named ConfigMap the pod depends on → blocked", async () => {
+        const variables = configMap("proxy-env", { TRAEFIK_API_INSECURE: "true" }, false);
+        const proxy = deployment("proxy", [
+            {
+                name: "proxy",
+                image: "traefik:v3.4",
+                envFrom: [{ configMapRef: { name: unknownDuringPreview } }],
+            },
+        ]);
+        const linked = { ...proxy, propertyDependencies: { spec: ["proxy-env"] } };
+
+        expect((await messages([variables, linked])).join()).toContain(
+            "[traefik-api-insecure-mode-off]",
+        );
+    });
+
+    it("envFrom an auto-named ConfigMap the pod does not depend on → passes", async () => {
+        const variables = configMap("proxy-env", { TRAEFIK_API_INSECURE: "true" }, false);
+        const proxy = deployment("proxy", [
+            {
+                name: "proxy",
+                image: "traefik:v3.4",
+                envFrom: [{ configMapRef: { name: unknownDuringPreview } }],
+            },
+        ]);
+
+        expect(await messages([variables, proxy])).toEqual([]);
+    });
+});
+
 describe("management-api-not-public-through-stack: TraefikServices to api@internal", () => {
     function traefikService(name: string, spec: Record<string, unknown>): TestResource {
         return {

@@ -52,6 +52,49 @@ describe("traefik-api-insecure-mode-off", () => {
         expect(await levels(pod)).toEqual(["mandatory"]);
     });
 
+    it("pod env TRAEFIK_API_INSECURE valueFrom a ConfigMap key → passes (unknown)", async () => {
+        const pod = deployment("traefik", [
+            {
+                name: "traefik",
+                image: "traefik:v3.4",
+                env: [
+                    {
+                        name: "TRAEFIK_API_INSECURE",
+                        valueFrom: { configMapKeyRef: { name: "traefik-env", key: "insecure" } },
+                    },
+                ],
+            },
+        ]);
+
+        expect(await levels(pod)).toEqual([]);
+    });
+
+    it("pod args --api.insecure=$(INSECURE) with env INSECURE=true → blocked", async () => {
+        const pod = deployment("traefik", [
+            {
+                name: "traefik",
+                image: "traefik:v3.4",
+                env: [{ name: "INSECURE", value: "true" }],
+                args: ["--api.insecure=$(INSECURE)"],
+            },
+        ]);
+
+        expect(await levels(pod)).toEqual(["mandatory"]);
+    });
+
+    it("pod args --api.insecure=$$(INSECURE) (escaped) with INSECURE=true → passes", async () => {
+        const pod = deployment("traefik", [
+            {
+                name: "traefik",
+                image: "traefik:v3.4",
+                env: [{ name: "INSECURE", value: "true" }],
+                args: ["--api.insecure=$$(INSECURE)"],
+            },
+        ]);
+
+        expect(await levels(pod)).toEqual([]);
+    });
+
     it("Helm additionalArguments with the bare flag → blocked", async () => {
         const release = helmRelease("ingress", {
             values: { additionalArguments: ["--api.insecure", "--accesslog=true"] },
