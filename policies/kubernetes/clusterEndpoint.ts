@@ -1,4 +1,4 @@
-import { coversEveryAddress, PrivateNetworks, reachOf, splitAddress } from "../lib/network";
+import { opensToTheWorld, PrivateNetworks, reachOf, splitAddress } from "../lib/network";
 import { Finding, resourcePolicy } from "../lib/policy";
 import { field, isRecord, isTrue, isUnknown, list, Plain, PlainRecord, text } from "../lib/values";
 
@@ -32,9 +32,9 @@ function cidrs(value: Plain | undefined, key?: string): string[] {
         .filter((cidr): cidr is string => cidr !== undefined);
 }
 
-/** A public endpoint open to the world: `allowed` absent/empty or holding 0.0.0.0/0 or ::/0. */
+/** A public endpoint open to the world: `allowed` absent/empty, or opening it (network.ts). */
 function openToWorld(allowed: string[] | undefined): boolean {
-    return allowed === undefined || allowed.length === 0 || coversEveryAddress(allowed);
+    return allowed === undefined || allowed.length === 0 || opensToTheWorld(allowed);
 }
 
 function finding(what: string, fieldPath: string): Finding {
@@ -112,14 +112,14 @@ const clusterChecks: Record<string, (props: PlainRecord) => Finding[]> = {
         }
         const aks = field(props, "aksConfigV2");
         const aksRanges = cidrs(field(aks, "authorizedIpRanges"));
-        if (!isTrue(field(aks, "privateCluster")) && coversEveryAddress(aksRanges)) {
+        if (!isTrue(field(aks, "privateCluster")) && opensToTheWorld(aksRanges)) {
             findings.push(finding("is open to every address", "aksConfigV2.authorizedIpRanges"));
         }
         const gkeRanges = cidrs(
             field(props, "gkeConfigV2", "masterAuthorizedNetworksConfig", "cidrBlocks"),
             "cidrBlock",
         );
-        if (coversEveryAddress(gkeRanges)) {
+        if (opensToTheWorld(gkeRanges)) {
             findings.push(
                 finding(
                     "is open to every address",

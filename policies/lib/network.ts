@@ -162,3 +162,28 @@ export function coversEveryAddress(cidrs: readonly string[]): boolean {
         return false;
     });
 }
+
+/** Prefixes shorter than these make a range too broad to be a deliberate allow-list. */
+const broadestDeliberatePrefix = { ipv4: 8, ipv6: 16 } as const;
+
+/**
+ * Whether source ranges or an allow-list open a service to the world: together they cover every
+ * address, or one range holds public addresses and is broader than a /8 (IPv4) or a /16 (IPv6),
+ * such as `0.0.0.0/1`, `128.0.0.0/2` or `2000::/3` (every global unicast IPv6 address). Ranges
+ * entirely inside the private ones (`fc00::/7`) do not count; entries that do not parse are
+ * left out.
+ */
+export function opensToTheWorld(
+    cidrs: readonly string[],
+    networks: PrivateNetworks = new PrivateNetworks(),
+): boolean {
+    return coversEveryAddress(cidrs) || cidrs.some((cidr) => isBroadPublicRange(cidr, networks));
+}
+
+function isBroadPublicRange(cidr: string, networks: PrivateNetworks): boolean {
+    if (!isValidCidr(cidr)) {
+        return false;
+    }
+    const [network, bits] = parseCidr(cidr);
+    return bits < broadestDeliberatePrefix[network.kind()] && !networks.containsCidr(cidr);
+}

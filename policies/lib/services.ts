@@ -1,5 +1,5 @@
 import { at, KubernetesObject } from "./kubernetesObjects";
-import { coversEveryAddress, isPubliclyReachable, PrivateNetworks, reachOf } from "./network";
+import { isPubliclyReachable, opensToTheWorld, PrivateNetworks, reachOf } from "./network";
 import { field, integer, isUnknown, list, stringMap, text } from "./values";
 
 /** A port of a Service, with the names it can be matched by. */
@@ -77,12 +77,13 @@ export function publicServiceExposure(
     if (internal) {
         return undefined;
     }
-    return loadBalancerOpenness(object, annotations);
+    return loadBalancerOpenness(object, annotations, networks);
 }
 
 function loadBalancerOpenness(
     object: KubernetesObject,
     annotations: Map<string, string>,
+    networks: PrivateNetworks,
 ): string | undefined {
     const sourceRanges = list(object.spec.loadBalancerSourceRanges);
     if (sourceRanges.some(isUnknown)) {
@@ -101,10 +102,11 @@ function loadBalancerOpenness(
             "(spec.type LoadBalancer, no spec.loadBalancerSourceRanges)"
         );
     }
-    if (coversEveryAddress(ranges)) {
+    if (opensToTheWorld(ranges, networks)) {
         return (
-            `a LoadBalancer Service open to every address: ${ranges.join(", ")} ` +
-            "(spec.loadBalancerSourceRanges)"
+            `a LoadBalancer Service open to the world: ${ranges.join(", ")} ` +
+            "(spec.loadBalancerSourceRanges, every address or a public range broader than " +
+            "/8 or /16)"
         );
     }
     return undefined;

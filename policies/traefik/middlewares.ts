@@ -1,5 +1,5 @@
 import { kubernetesObjectsOf } from "../lib/kubernetesObjects";
-import { coversEveryAddress } from "../lib/network";
+import { opensToTheWorld } from "../lib/network";
 import { ResourceView } from "../lib/policy";
 import { field, list, record, text } from "../lib/values";
 import { containersOf } from "../lib/workloads";
@@ -49,7 +49,7 @@ function labelDefinitions(labels: Map<string, string>): MiddlewareDefinition[] {
             );
         }
         if (allowListTypes.includes(type) && setting === "sourcerange") {
-            definition.allowsEveryone ||= coversEveryAddress(value.split(","));
+            definition.allowsEveryone ||= opensToTheWorld(value.split(","));
         }
         byName.set(match[1], definition);
     }
@@ -77,7 +77,7 @@ export function middlewareDefinitionsOf(resource: ResourceView): MiddlewareDefin
             })),
             allowsEveryone:
                 allowList !== undefined &&
-                coversEveryAddress(
+                opensToTheWorld(
                     list(field(record(object.spec[allowList]), "sourceRange")).map(
                         (cidr) => text(cidr) ?? "",
                     ),

@@ -165,6 +165,29 @@ describe("kubernetes-api-server-not-public: patches and split source ranges", ()
         expect(await levels(service)).toEqual(["mandatory"]);
     });
 
+    it.each([[["2000::/3"]], [["0.0.0.0/1"]], [["128.0.0.0/2", "10.0.0.0/8"]]])(
+        "LoadBalancer on 6443 open to the broad public range %j → blocked",
+        async (ranges) => {
+            const service = kubernetesService("api-lb", {
+                type: "LoadBalancer",
+                loadBalancerSourceRanges: ranges,
+                ports: [{ port: 6443, targetPort: 6443 }],
+            });
+
+            expect(await levels(service)).toEqual(["mandatory"]);
+        },
+    );
+
+    it("LoadBalancer on 6443 open to a /8 and a ULA /7 → passes (not broader than /8)", async () => {
+        const service = kubernetesService("api-lb", {
+            type: "LoadBalancer",
+            loadBalancerSourceRanges: ["11.0.0.0/8", "fc00::/7"],
+            ports: [{ port: 6443, targetPort: 6443 }],
+        });
+
+        expect(await levels(service)).toEqual([]);
+    });
+
     it("LoadBalancer on 6443 open to two admin networks → passes", async () => {
         const service = kubernetesService("api-lb", {
             type: "LoadBalancer",

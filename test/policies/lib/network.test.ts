@@ -1,6 +1,7 @@
 import {
     coversEveryAddress,
     isWorldCidr,
+    opensToTheWorld,
     PrivateNetworks,
     reachOf,
     splitAddress,
@@ -93,5 +94,33 @@ describe("coversEveryAddress", () => {
         [[]],
     ])("%j leaves addresses out → false", (cidrs) => {
         expect(coversEveryAddress(cidrs)).toBe(false);
+    });
+});
+
+describe("opensToTheWorld", () => {
+    it.each([
+        [["0.0.0.0/0"]],
+        [["0.0.0.0/1"]],
+        [["128.0.0.0/2"]],
+        [["2000::/3"]],
+        [["::ffff:0.0.0.0/97"]],
+        [["10.0.0.0/8", "64.0.0.0/7"]],
+    ])("%j: every address, or a public range broader than /8 or /16 → true", (cidrs) => {
+        expect(opensToTheWorld(cidrs)).toBe(true);
+    });
+
+    it.each([
+        [["11.0.0.0/8"]],
+        [["2001::/16"]],
+        [["fc00::/7"]],
+        [["10.0.0.0/8", "203.0.113.0/24"]],
+        [["not-a-cidr/1"]],
+        [[]],
+    ])("%j: a /8, a /16 or narrower, or private → false", (cidrs) => {
+        expect(opensToTheWorld(cidrs)).toBe(false);
+    });
+
+    it("a broad range the config counts as private → false", () => {
+        expect(opensToTheWorld(["0.0.0.0/1"], new PrivateNetworks(["0.0.0.0/1"]))).toBe(false);
     });
 });

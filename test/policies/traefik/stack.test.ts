@@ -204,19 +204,25 @@ describe("traefik-dashboard-allow-listed", () => {
         [["0.0.0.0/0"], ["advisory"]],
         [["0.0.0.0/1", "128.0.0.0/1"], ["advisory"]],
         [["::/0"], ["advisory"]],
-        [["0.0.0.0/1", "10.0.0.0/8"], []],
-    ])("allow-list %j: every address together → advisory, else passes", async (range, want) => {
-        const sourceList = traefikCustomResource("Middleware", "admin-networks", {
-            ipAllowList: { sourceRange: range },
-        });
-        const resources = [
-            route([{ name: "dashboard-auth" }, { name: "admin-networks" }]),
-            basicAuth,
-            sourceList,
-        ];
+        [["0.0.0.0/1", "10.0.0.0/8"], ["advisory"]],
+        [["2000::/3"], ["advisory"]],
+        [["10.0.0.0/8", "203.0.113.0/24"], []],
+        [["fc00::/7", "2001:db8::/32"], []],
+    ])(
+        "allow-list %j: every address, or public and broader than /8 or /16 → advisory",
+        async (range, want) => {
+            const sourceList = traefikCustomResource("Middleware", "admin-networks", {
+                ipAllowList: { sourceRange: range },
+            });
+            const resources = [
+                route([{ name: "dashboard-auth" }, { name: "admin-networks" }]),
+                basicAuth,
+                sourceList,
+            ];
 
-        expect(await levels(policy, resources)).toEqual(want);
-    });
+            expect(await levels(policy, resources)).toEqual(want);
+        },
+    );
 
     it("authenticated route on the internal traefik entrypoint only → passes", async () => {
         expect(
