@@ -71,9 +71,15 @@ export function publicServiceExposure(
         return undefined;
     }
     const annotations = stringMap(object.metadata.annotations);
-    const internal = Object.entries(internalLoadBalancerAnnotations).some(([name, value]) =>
-        value.test(annotations.get(name) ?? ""),
+    // The AWS Load Balancer Controller reads the scheme first: internet-facing wins.
+    const internetFacing = /^internet-facing$/i.test(
+        (annotations.get("service.beta.kubernetes.io/aws-load-balancer-scheme") ?? "").trim(),
     );
+    const internal =
+        !internetFacing &&
+        Object.entries(internalLoadBalancerAnnotations).some(([name, value]) =>
+            value.test(annotations.get(name) ?? ""),
+        );
     if (internal) {
         return undefined;
     }

@@ -178,12 +178,42 @@ describe("kubernetes-api-server-not-public: patches and split source ranges", ()
         },
     );
 
-    it("LoadBalancer on 6443 open to a /8 and a ULA /7 → passes (not broader than /8)", async () => {
+    it("LoadBalancer on 6443 open to a /8 and a ULA /7 → passes", async () => {
         const service = kubernetesService("api-lb", {
             type: "LoadBalancer",
             loadBalancerSourceRanges: ["11.0.0.0/8", "fc00::/7"],
             ports: [{ port: 6443, targetPort: 6443 }],
         });
+
+        expect(await levels(service)).toEqual([]);
+    });
+
+    it("internal-annotated LoadBalancer with scheme internet-facing → blocked", async () => {
+        const service = kubernetesService(
+            "api-lb",
+            { type: "LoadBalancer", ports: [{ port: 6443, targetPort: 6443 }] },
+            {
+                annotations: {
+                    "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
+                    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+                },
+            },
+        );
+
+        expect(await levels(service)).toEqual(["mandatory"]);
+    });
+
+    it("LoadBalancer on 6443, internal annotation and scheme internal → passes", async () => {
+        const service = kubernetesService(
+            "api-lb",
+            { type: "LoadBalancer", ports: [{ port: 6443, targetPort: 6443 }] },
+            {
+                annotations: {
+                    "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
+                    "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+                },
+            },
+        );
 
         expect(await levels(service)).toEqual([]);
     });
