@@ -1,15 +1,39 @@
 import { Endpoint, endpointPolicy } from "../lib/exposure";
 import { serviceMentions } from "../lib/services";
-import { imageIs } from "../lib/workloads";
+import { imageIs, WorkloadContainer } from "../lib/workloads";
+
+const kubeApiServerImage = /(^|\/)kube-apiserver(-[a-z0-9]+)?$/;
+
+/**
+ * The API port a container's arguments set: k3s/rke2 `--https-listen-port`, and kube-apiserver's
+ * `--secure-port` (for kube-apiserver only: other components take the flag for their own port).
+ */
+function apiServerPortsOf(container: WorkloadContainer): number[] {
+    const apiServerBinary =
+        imageIs(container.image, kubeApiServerImage) ||
+        container.arguments.some((word) => /(^|\/)kube-apiserver$/.test(word));
+    const flags = apiServerBinary
+        ? /^--?(https-listen-port|secure-port)$/
+        : /^--?https-listen-port$/;
+    const ports: number[] = [];
+    container.arguments.forEach((word, index) => {
+        const [flag, inline] = word.split(/=(.*)/s);
+        const value = inline ?? container.arguments[index + 1];
+        if (flags.test(flag) && /^\d+$/.test(value ?? "")) {
+            ports.push(Number(value));
+        }
+    });
+    return ports;
+}
 
 // Limitation: a k3s/rke2 container or pod in the host network that does not declare 6443 among
 // its ports is not recognised; only kube-apiserver images count whatever ports they declare.
 const apiServer: Endpoint = {
     label: "the Kubernetes API server",
     ports: [6443],
+    portsOf: apiServerPortsOf,
     portNames: ["kube-apiserver", "apiserver"],
-    isEndpointContainer: (container) =>
-        imageIs(container.image, /(^|\/)kube-apiserver(-[a-z0-9]+)?$/),
+    isEndpointContainer: (container) => imageIs(container.image, kubeApiServerImage),
     isEndpointService: (service) =>
         (service.name === "kubernetes" && service.namespace === "default") ||
         serviceMentions(service, /^kube-apiserver$/),
@@ -19,7 +43,8 @@ const apiServer: Endpoint = {
 };
 
 /**
- * Stops the Kubernetes API server (6443; kube-apiserver images; the `kubernetes` Service) from
+ * Stops the Kubernetes API server (6443, or the port `--https-listen-port` / kube-apiserver's
+ * `--secure-port` sets; kube-apiserver images; the `kubernetes` Service) from
  * being reachable from public networks: a container port (k3s, kind, rke2 in Docker) bound to
  * all interfaces or a public address, a pod `hostPort`/`hostNetwork`, or a NodePort,
  * LoadBalancer without source ranges (or open to 0.0.0.0/0, ::/0) or public externalIPs Service.

@@ -13,6 +13,8 @@ export interface Endpoint {
     /** What is exposed, in words: "the kubelet API". */
     label: string;
     ports: number[];
+    /** Ports a container's own arguments move the endpoint to (`--secure-port=7443`). */
+    portsOf?: (container: WorkloadContainer) => number[];
     /** Match `ports` on the container side only (a host port carries whatever maps to it). */
     containerSideOnly?: boolean;
     /**
@@ -58,13 +60,14 @@ export function containerExposures(
     networks: PrivateNetworks,
 ): Finding[] {
     const wholeContainer = endpoint.isEndpointContainer?.(container) ?? false;
+    const ports = [...endpoint.ports, ...(endpoint.portsOf?.(container) ?? [])];
     const findings: Finding[] = [];
     for (const binding of container.bindings) {
         const matches =
             wholeContainer ||
             (binding.everyExposedPort === true && endpoint.countsEveryExposedPort === true) ||
-            endpoint.ports.includes(binding.containerPort ?? -1) ||
-            (!endpoint.containerSideOnly && endpoint.ports.includes(binding.hostPort ?? -1));
+            ports.includes(binding.containerPort ?? -1) ||
+            (!endpoint.containerSideOnly && ports.includes(binding.hostPort ?? -1));
         const reach = binding.hostIpUnknown ? undefined : reachText(binding.hostIp, networks);
         if (matches && reach) {
             findings.push({
@@ -76,7 +79,7 @@ export function containerExposures(
     }
     const bound = new Set(container.bindings.map((binding) => binding.containerPort));
     const unboundHostPorts = container.declaredPorts.filter(
-        (port) => !bound.has(port) && endpoint.ports.includes(port),
+        (port) => !bound.has(port) && ports.includes(port),
     );
     const listensOnHost = wholeContainer || unboundHostPorts.length > 0;
     if (container.hostNetwork && findings.length === 0 && listensOnHost) {

@@ -165,6 +165,52 @@ describe("kubernetes-api-server-not-public: patches and split source ranges", ()
         expect(await levels(service)).toEqual(["mandatory"]);
     });
 
+    it.each([["--https-listen-port=7443"], ["--https-listen-port 7443"]])(
+        "k3s server with %s publishing 7443 on all interfaces → blocked",
+        async (flag) => {
+            const k3s = dockerContainer("k3s", {
+                image: "rancher/k3s:v1.30.4-k3s1",
+                command: ["server", ...flag.split(" ")],
+                ports: [{ internal: 7443, external: 7443 }],
+            });
+
+            expect(await levels(k3s)).toEqual(["mandatory"]);
+        },
+    );
+
+    it("kube-apiserver pod with --secure-port=7443 as hostPort → blocked", async () => {
+        const pod = deployment("api", [
+            {
+                name: "api",
+                image: "registry.k8s.io/kube-apiserver:v1.31.0",
+                command: ["kube-apiserver", "--secure-port=7443"],
+                ports: [{ containerPort: 7443, hostPort: 7443 }],
+            },
+        ]);
+
+        expect(await levels(pod)).toEqual(["mandatory"]);
+    });
+
+    it("metrics-server with --secure-port=7443 publishing 7443 → passes", async () => {
+        const metrics = dockerContainer("metrics", {
+            image: "registry.k8s.io/metrics-server/metrics-server:v0.7.2",
+            command: ["--secure-port=7443"],
+            ports: [{ internal: 7443, external: 7443 }],
+        });
+
+        expect(await levels(metrics)).toEqual([]);
+    });
+
+    it("k3s server with --https-listen-port=7443 publishing only 8080 → passes", async () => {
+        const k3s = dockerContainer("k3s", {
+            image: "rancher/k3s:v1.30.4-k3s1",
+            command: ["server", "--https-listen-port=7443"],
+            ports: [{ internal: 8080, external: 8080 }],
+        });
+
+        expect(await levels(k3s)).toEqual([]);
+    });
+
     it.each([[["2000::/3"]], [["0.0.0.0/1"]], [["128.0.0.0/2", "10.0.0.0/8"]]])(
         "LoadBalancer on 6443 open to the broad public range %j → blocked",
         async (ranges) => {
