@@ -28,7 +28,7 @@ function apiServerPortsOf(container: WorkloadContainer): number[] {
 
 // Limitation: a k3s/rke2 container or pod in the host network that does not declare 6443 among
 // its ports is not recognised; only kube-apiserver images count whatever ports they declare.
-const apiServer: Endpoint = {
+export const apiServer: Endpoint = {
     label: "the Kubernetes API server",
     ports: [6443],
     portsOf: apiServerPortsOf,

@@ -3,7 +3,7 @@ import { chartInstallOf, chartService } from "../lib/kubernetesObjects";
 import { serviceMentions } from "../lib/services";
 import { imageIs } from "../lib/workloads";
 
-const dashboard: Endpoint = {
+export const dashboard: Endpoint = {
     label: "the Kubernetes dashboard",
     // 8443 and 9090 are the dashboard's ports, but also Traefik's websecure and Prometheus'
     // ports: only containers and Services recognised as the dashboard are judged.

@@ -1,6 +1,6 @@
 import { Endpoint, endpointPolicy } from "../lib/exposure";
 
-const kubelet: Endpoint = {
+export const kubelet: Endpoint = {
     label: "the kubelet API",
     ports: [10250, 10255],
     portNames: ["kubelet", "kubelet-readonly"],

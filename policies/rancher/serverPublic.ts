@@ -4,7 +4,7 @@ import { imageIs } from "../lib/workloads";
 
 // Limitation: the Rancher Helm chart's own values (its Service type, its Ingress) are not judged;
 // an Ingress with TLS is the way the chart publishes Rancher, and it is not blocked.
-const rancherServer: Endpoint = {
+export const rancherServer: Endpoint = {
     label: "the Rancher server (UI and API)",
     ports: [],
     isEndpointContainer: (container) => imageIs(container.image, /(^|\/)rancher\/rancher$/),

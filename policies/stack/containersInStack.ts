@@ -16,6 +16,7 @@ import {
 import { traefikEntrypointNotExposed } from "../traefik/entrypointExposed";
 import { traefikApiInsecureModeOff } from "../traefik/insecureApi";
 import { traefikServicesToApi } from "../traefik/routes";
+import { servicesInFrontOfManagementPods } from "./servicesToPods";
 
 /** The resource policies that judge containers by their image or environment. */
 const containerPolicies: ResourceValidationPolicy[] = [
@@ -38,7 +39,8 @@ const containerPolicies: ResourceValidationPolicy[] = [
  * and Secrets (by name, or the auto-named one it depends on) and `valueFrom` keys of them are
  * read into its environment (`TRAEFIK_API_INSECURE` there); a route to a
  * TraefikService of another resource that leads to `api@internal` (weighted, mirroring) is a
- * dashboard route, blocked without middleware. Each finding names
+ * dashboard route, blocked without middleware; a public Service is judged by what the pods it
+ * selects serve (servicesToPods.ts). Each finding names
  * the policy whose rule it breaks; what that policy already reports on the resource is not
  * repeated.
  *
@@ -75,6 +77,18 @@ export const managementApiNotPublicThroughStack = stackPolicy({
                 }
             }
         }
+        const resolved = new Map(
+            resourcesWithStackInputs(resources).map((resource) => [resource.urn, resource]),
+        );
+        findings.push(
+            ...servicesInFrontOfManagementPods(
+                resources.map((resource) => resolved.get(resource.urn) ?? resource),
+                settings,
+            ).map((finding) => ({
+                ...finding,
+                resource: byUrn.get(finding.resource.urn) ?? finding.resource,
+            })),
+        );
         const apiServices = traefikServicesToApi(resources);
         for (const resource of resources) {
             const already = new Set(unauthenticatedRoutes(resource).map((found) => found.field));
