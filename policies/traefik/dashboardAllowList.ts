@@ -38,7 +38,7 @@ export const traefikDashboardAllowListed = stackPolicy({
             .map(({ resource, route }) => ({
                 resource,
                 exposed:
-                    `${route.where} serves Traefik's API and dashboard on a public entrypoint ` +
+                    `${route.where} serves ${route.target} on a public entrypoint ` +
                     `(${route.entryPoints?.join(", ") || "every entrypoint"}) ` +
                     "without an IP allow-list",
                 field: route.field,

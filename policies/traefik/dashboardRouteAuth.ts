@@ -10,7 +10,10 @@ const fix =
  * all, and so no authentication: an IngressRoute (traefik.io/v1alpha1 or the older
  * traefik.containo.us, also in a chart's `extraObjects`), a networking.k8s.io Ingress to
  * Traefik's dashboard Service/port, Docker labels `traefik.http.routers.<name>.service=
- * api@internal`, and the chart's `ingressRoute.dashboard`. Routers that do name middlewares are
+ * api@internal`, and the chart's `ingressRoute.dashboard`; likewise an Ingress or IngressRoute to
+ * a Kubernetes management API Service (`default/kubernetes`, `kubernetes-dashboard`, a kubelet
+ * port) without middleware, and an IngressRouteTCP to any of them, which no HTTP middleware can
+ * authenticate. Routers that do name middlewares are
  * judged by the stack policies, which can see where those middlewares are defined.
  *
  * Reads: IngressRoute `spec.{entryPoints, routes[].services[].name, routes[].middlewares}`;
@@ -40,11 +43,13 @@ export function unauthenticatedRoutes(
     stackApiServices?: ApiServices,
 ): Finding[] {
     return dashboardRoutesOf(resource, stackApiServices)
-        .filter((route) => route.middlewares.length === 0)
+        .filter((route) => route.middlewares.length === 0 || route.cannotAuthenticate)
         .map((route) => ({
             exposed:
-                `${route.where} routes to Traefik's API and dashboard without any ` +
-                `middleware, so without authentication, on ` +
+                `${route.where} routes to ${route.target} ` +
+                (route.cannotAuthenticate
+                    ? "over TCP, where no middleware can authenticate, on "
+                    : "without any middleware, so without authentication, on ") +
                 (route.entryPoints?.length
                     ? `entrypoints ${route.entryPoints.join(", ")}`
                     : "every entrypoint"),

@@ -35,7 +35,7 @@ export const traefikDashboardMiddlewaresAuthenticate = stackPolicy({
             .map(({ resource, route, protection }) => ({
                 resource,
                 exposed:
-                    `${route.where} routes to Traefik's API and dashboard through middlewares ` +
+                    `${route.where} routes to ${route.target} through middlewares ` +
                     `that do not authenticate: ${protection.defined.join(", ")}`,
                 field: route.field,
                 fix,

@@ -31,7 +31,7 @@ export const traefikDashboardMiddlewaresDefined = stackPolicy({
             .map(({ resource, route, protection }) => ({
                 resource,
                 exposed:
-                    `${route.where} routes to Traefik's API and dashboard through middlewares ` +
+                    `${route.where} routes to ${route.target} through middlewares ` +
                     `defined nowhere in the stack, so their authentication cannot be checked: ` +
                     protection.undefinedReferences.map(referenceText).join(", "),
                 field: route.field,

@@ -28,7 +28,13 @@ export interface DashboardRoute {
     /** Entry points the router listens on; `undefined` means all of them. */
     entryPoints?: string[];
     middlewares: MiddlewareRef[];
+    /** What the route reaches, in words: "Traefik's API and dashboard", "the kubelet API". */
+    target: string;
+    /** A TCP router, which no HTTP middleware can authenticate: blocked whatever it names. */
+    cannotAuthenticate?: boolean;
 }
+
+const traefikApi = "Traefik's API and dashboard";
 
 const publicEntryPoints = ["web", "websecure"];
 
@@ -125,21 +131,51 @@ export function traefikServicesToApi(resources: ResourceView[]): ApiServices {
     return toApi;
 }
 
+/** What a route's service reference reaches, if it is a management API. */
+function referenceTarget(
+    reference: Plain,
+    namespace: string,
+    apiServices: ApiServices,
+): string | undefined {
+    if (leadsToApi(reference, namespace, apiServices)) {
+        return traefikApi;
+    }
+    const kind = text(field(reference, "kind")) ?? "Service";
+    if (kind !== "Service") {
+        return undefined;
+    }
+    const port = field(reference, "port");
+    return managementBackend(
+        text(field(reference, "name")) ?? "",
+        text(field(reference, "namespace")) ?? namespace,
+        integer(port),
+        integer(port) === undefined ? text(port) : undefined,
+    );
+}
+
+/**
+ * Routes of an IngressRoute (HTTP) or IngressRouteTCP to a management API: `api@internal` (also
+ * through TraefikServices) or a Service that is one (see `managementBackend`). A TCP route
+ * cannot carry an HTTP authentication middleware.
+ */
 function ingressRouteRoutes(object: KubernetesObject, apiServices: ApiServices): DashboardRoute[] {
+    const tcp = object.kind === "IngressRouteTCP";
     const entryPoints = list(object.spec.entryPoints)
         .map((name) => text(name))
         .filter((name): name is string => name !== undefined);
     const routes: DashboardRoute[] = [];
     list(object.spec.routes).forEach((route, index) => {
-        const toApi = list(field(route, "services")).some((service) =>
-            leadsToApi(service, object.namespace, apiServices),
-        );
-        if (toApi) {
+        const target = list(field(route, "services"))
+            .map((service) => referenceTarget(service, object.namespace, apiServices))
+            .find((found) => found !== undefined);
+        if (target) {
             routes.push({
                 where: `${object.kind} "${object.name}"`,
                 field: at(object, `spec.routes[${index}]`),
                 entryPoints: object.spec.entryPoints === undefined ? undefined : entryPoints,
                 middlewares: crdMiddlewareRefs(field(route, "middlewares"), object.namespace),
+                target,
+                cannotAuthenticate: tcp || undefined,
             });
         }
     });
@@ -174,10 +210,38 @@ export const traefikServiceName = /^([a-z0-9-]+-)?traefik(-(dashboard|api|intern
 // Limitation: an Ingress to a Service of another name that selects Traefik's pods (selector
 // app.kubernetes.io/name: traefik) on the traefik port is not recognised as a dashboard route.
 /**
- * Whether an Ingress backend is Traefik's dashboard: one of Traefik's own Services, on the
- * `traefik` entrypoint's port (8080, or 9000 in older charts) or a port/Service named for it.
+ * The management API a Service backend is, in words, or `undefined`: Traefik's own Service on
+ * the `traefik` entrypoint's port (8080, or 9000 in older charts) or a port/Service named for it;
+ * the API server's `kubernetes` Service in `default`; a `kubernetes-dashboard` Service; a
+ * kubelet port (10250/10255, or a port named `kubelet`).
  */
-function isDashboardBackend(backend: Plain): boolean {
+export function managementBackend(
+    service: string,
+    namespace: string,
+    portNumber: number | undefined,
+    portName: string | undefined,
+): string | undefined {
+    const traefikPort =
+        [8080, 9000].includes(portNumber ?? -1) ||
+        /^(traefik|dashboard|api)$/i.test(portName ?? "") ||
+        /dashboard|api/i.test(service);
+    if (traefikServiceName.test(service) && traefikPort) {
+        return traefikApi;
+    }
+    if (service === "kubernetes" && namespace === "default") {
+        return "the Kubernetes API server";
+    }
+    if (/kubernetes-dashboard/i.test(service)) {
+        return "the Kubernetes dashboard";
+    }
+    if ([10250, 10255].includes(portNumber ?? -1) || /^kubelet/i.test(portName ?? "")) {
+        return "the kubelet API";
+    }
+    return undefined;
+}
+
+/** The management API an Ingress backend is, read in both Ingress shapes. */
+function ingressBackendTarget(backend: Plain, namespace: string): string | undefined {
     const service = text(field(backend, "service", "name")) ?? text(field(backend, "serviceName"));
     const portNumber =
         integer(field(backend, "service", "port", "number")) ??
@@ -185,14 +249,9 @@ function isDashboardBackend(backend: Plain): boolean {
     const portName =
         text(field(backend, "service", "port", "name")) ??
         (portNumber === undefined ? text(field(backend, "servicePort")) : undefined);
-    if (service === undefined || !traefikServiceName.test(service)) {
-        return false;
-    }
-    return (
-        [8080, 9000].includes(portNumber ?? -1) ||
-        /^(traefik|dashboard|api)$/i.test(portName ?? "") ||
-        /dashboard|api/i.test(service)
-    );
+    return service === undefined
+        ? undefined
+        : managementBackend(service, namespace, portNumber, portName);
 }
 
 function ingressRoutes(object: KubernetesObject): DashboardRoute[] {
@@ -203,16 +262,22 @@ function ingressRoutes(object: KubernetesObject): DashboardRoute[] {
         ...splitProvider(reference),
         routerProvider: "kubernetesingress",
     }));
-    return ingressBackends(object)
-        .filter(({ backend }) => isDashboardBackend(backend))
-        .map(({ field: backendField }) => ({
-            where: `Ingress "${object.name}"`,
-            field: backendField,
-            entryPoints: commaList(
-                annotations.get("traefik.ingress.kubernetes.io/router.entrypoints"),
-            ),
-            middlewares,
-        }));
+    const routes: DashboardRoute[] = [];
+    for (const { backend, field: backendField } of ingressBackends(object)) {
+        const target = ingressBackendTarget(backend, object.namespace);
+        if (target) {
+            routes.push({
+                where: `Ingress "${object.name}"`,
+                field: backendField,
+                entryPoints: commaList(
+                    annotations.get("traefik.ingress.kubernetes.io/router.entrypoints"),
+                ),
+                middlewares,
+                target,
+            });
+        }
+    }
+    return routes;
 }
 
 /** Routers declared in Docker labels (`traefik.http.routers.<name>.service=api@internal`). */
@@ -232,6 +297,7 @@ export function labelRoutes(labels: Map<string, string>, labelsField: string): D
             where: `Docker labels router "${match[1]}"`,
             field: `${labelsField} ${router}.service`,
             entryPoints: commaList(lower.get(`${router}.entrypoints`)),
+            target: traefikApi,
             middlewares: (commaList(lower.get(`${router}.middlewares`)) ?? []).map(
                 (reference): MiddlewareRef => ({
                     ...splitProvider(reference),
@@ -258,6 +324,7 @@ function chartRoutes(resource: ResourceView): DashboardRoute[] {
             field: "values.ingressRoute.dashboard",
             entryPoints: dashboard.entryPoints === undefined ? ["traefik"] : entryPoints,
             middlewares: crdMiddlewareRefs(dashboard.middlewares, helmNamespace(resource)),
+            target: traefikApi,
         },
     ];
 }
@@ -290,6 +357,7 @@ function httpRouteRoutes(object: KubernetesObject, apiServices: ApiServices): Da
             field: at(object, `spec.rules[${index}]`),
             entryPoints: sections.length > 0 ? sections : undefined,
             middlewares,
+            target: traefikApi,
         });
     });
     return routes;
@@ -308,7 +376,7 @@ export function dashboardRoutesOf(
     const apiServices = new Set([...stackApiServices, ...traefikServicesToApi([resource])]);
     const routes: DashboardRoute[] = [];
     for (const object of kubernetesObjectsOf(resource)) {
-        if (isTraefikCrd(object, "IngressRoute")) {
+        if (isTraefikCrd(object, "IngressRoute") || isTraefikCrd(object, "IngressRouteTCP")) {
             routes.push(...ingressRouteRoutes(object, apiServices));
         } else if (
             object.kind === "HTTPRoute" &&

@@ -25,7 +25,7 @@ export function dashboardRoutesInStack(resources: ResourceView[]): ProtectedRout
     const apiServices = traefikServicesToApi(resources);
     return resources.flatMap((resource) =>
         dashboardRoutesOf(resource, apiServices)
-            .filter((route) => route.middlewares.length > 0)
+            .filter((route) => route.middlewares.length > 0 && !route.cannotAuthenticate)
             .map((route) => ({ resource, route, protection: protectionOf(route, definitions) })),
     );
 }

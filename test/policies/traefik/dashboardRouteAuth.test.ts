@@ -235,3 +235,81 @@ describe("traefik-dashboard-route-requires-auth: Gateway API HTTPRoutes", () => 
         expect(await levels(httpRoute("shop-weighted"))).toEqual([]);
     });
 });
+
+describe("traefik-dashboard-route-requires-auth: routes to Kubernetes management APIs", () => {
+    function routeTo(
+        kind: string,
+        namespace: string,
+        service: Record<string, unknown>,
+        middlewares?: Record<string, string>[],
+    ): TestResource {
+        return traefikCustomResource(
+            kind,
+            "admin",
+            {
+                entryPoints: ["websecure"],
+                routes: [{ match: "Host(`ops.example.net`)", services: [service], middlewares }],
+            },
+            namespace,
+        );
+    }
+
+    function ingressIn(namespace: string, service: string, port: Record<string, unknown>) {
+        const object = ingress("admin", { service: { name: service, port } });
+        const props = object.props as { metadata: Record<string, unknown> };
+        return { ...object, props: { ...props, metadata: { ...props.metadata, namespace } } };
+    }
+
+    it.each([
+        ["default", "kubernetes", { number: 443 }],
+        ["kubernetes-dashboard", "kubernetes-dashboard", { number: 443 }],
+        ["kube-system", "node-metrics", { number: 10250 }],
+        ["ingress", "traefik", { name: "traefik" }],
+    ])("Ingress in %s to Service %s %j without middleware → blocked", async (ns, name, port) => {
+        expect(await levels(ingressIn(ns, name, port))).toEqual(["mandatory"]);
+    });
+
+    it("Ingress to a Service named kubernetes outside default → passes", async () => {
+        expect(await levels(ingressIn("shop", "kubernetes", { number: 443 }))).toEqual([]);
+    });
+
+    it.each([
+        ["ingress", { name: "traefik", port: 9000 }],
+        ["default", { name: "kubernetes", port: 443 }],
+        ["ops", { name: "kubernetes-dashboard", namespace: "kubernetes-dashboard", port: 443 }],
+        ["kube-system", { name: "kubelet", port: 10250 }],
+    ])("IngressRoute in %s to %j without middleware → blocked", async (namespace, service) => {
+        expect(await levels(routeTo("IngressRoute", namespace, service))).toEqual(["mandatory"]);
+    });
+
+    it("IngressRoute to Traefik's Service on 9000 with a middleware → passes here", async () => {
+        const route = routeTo("IngressRoute", "ingress", { name: "traefik", port: 9000 }, [
+            { name: "dashboard-auth" },
+        ]);
+
+        expect(await levels(route)).toEqual([]);
+    });
+
+    it("IngressRoute to Traefik's Service on websecure 443 → passes", async () => {
+        expect(
+            await levels(routeTo("IngressRoute", "ingress", { name: "traefik", port: 443 })),
+        ).toEqual([]);
+    });
+
+    it("IngressRouteTCP to the kubelet on 10250, even with a middleware → blocked", async () => {
+        const route = routeTo("IngressRouteTCP", "kube-system", { name: "kubelet", port: 10250 }, [
+            { name: "ip-allow" },
+        ]);
+
+        const outcome = await runResourcePolicy(policy, route);
+
+        expect(outcome.violations.map((violation) => violation.level)).toEqual(["mandatory"]);
+        expect(outcome.violations[0].message).toContain("over TCP");
+    });
+
+    it("IngressRouteTCP to an application database on 5432 → passes", async () => {
+        expect(
+            await levels(routeTo("IngressRouteTCP", "shop", { name: "postgres", port: 5432 })),
+        ).toEqual([]);
+    });
+});
