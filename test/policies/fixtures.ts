@@ -17,20 +17,31 @@ export function kubernetesService(
     };
 }
 
-/** A Deployment whose pod runs the given containers, with optional pod-spec fields. */
+/**
+ * A Deployment whose pod runs the given containers, with optional pod-spec fields, and
+ * optionally a namespace and pod labels (which its selector then matches).
+ */
 export function deployment(
     name: string,
     containers: Record<string, unknown>[],
     podSpec: Record<string, unknown> = {},
+    placement: { namespace?: string; labels?: Record<string, string> } = {},
 ): TestResource {
+    const { namespace, labels } = placement;
     return {
         type: "kubernetes:apps/v1:Deployment",
         name,
         props: {
             apiVersion: "apps/v1",
             kind: "Deployment",
-            metadata: { name },
-            spec: { template: { spec: { containers, ...podSpec } } },
+            metadata: namespace === undefined ? { name } : { name, namespace },
+            spec: {
+                ...(labels ? { selector: { matchLabels: labels } } : {}),
+                template: {
+                    ...(labels ? { metadata: { labels } } : {}),
+                    spec: { containers, ...podSpec },
+                },
+            },
         },
     };
 }

@@ -1,27 +1,13 @@
 import { managementApiNotPublicThroughStack } from "../../../policies/stack/containersInStack";
-import { kubernetesService } from "../fixtures";
+import { deployment, kubernetesService } from "../fixtures";
 import { runStackPolicy, TestResource } from "../harness";
 
 const policy = managementApiNotPublicThroughStack;
 
 /** A Deployment in `ingress` whose pods carry `app: <name>` and run one container. */
 function labelledDeployment(name: string, container: Record<string, unknown>): TestResource {
-    return {
-        type: "kubernetes:apps/v1:Deployment",
-        name,
-        props: {
-            apiVersion: "apps/v1",
-            kind: "Deployment",
-            metadata: { name, namespace: "ingress" },
-            spec: {
-                selector: { matchLabels: { app: name } },
-                template: {
-                    metadata: { labels: { app: name } },
-                    spec: { containers: [{ name, ...container }] },
-                },
-            },
-        },
-    };
+    const placement = { namespace: "ingress", labels: { app: name } };
+    return deployment(name, [{ name, ...container }], {}, placement);
 }
 
 function publicService(
